@@ -1,0 +1,109 @@
+# Makefile: build xiangzhi, its tests and its tools.  "make help" lists targets.
+include config.mk
+sinclude Makefile.local
+
+CFLAGS += -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
+	  -Wmissing-prototypes -Wstrict-prototypes -Wno-overlength-strings \
+	  -MMD -MP -Isrc $(shell pkg-config --cflags $(PKGS))
+
+# One line per module; adding a file is one visible line (kcgi).
+OBJS = \
+	src/base/buf.o src/base/arena.o src/base/log.o src/base/utf8.o \
+	src/base/str.o src/base/timeutil.o \
+	src/html/html.o src/html/tmpl.o \
+	src/http/form.o src/http/router.o src/http/server.o src/http/req.o \
+	src/db/db.o src/db/migrate.o src/db/sqltab.o \
+	src/auth/password.o src/auth/secret.o src/auth/auth.o \
+	src/auth/account.o src/auth/policy.o src/auth/role.o \
+	src/auth/account_web.o src/auth/auth_web.o \
+	src/audit/audit.o src/audit/audit_web.o \
+	src/org/org_db.o src/org/org_web.o src/org/person_web.o \
+	src/org/validate.o \
+	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
+	src/web/options.o \
+	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
+	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/user.o \
+	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
+	src/gen/embedded.o
+
+UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
+	tests/unit/test-html tests/unit/test-tmpl tests/unit/test-form \
+	tests/unit/test-router tests/unit/test-password tests/unit/test-audit \
+	tests/unit/test-validate tests/unit/test-templates
+
+EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
+
+all: xiangzhi
+
+xiangzhi: src/main.o libxz.a
+	$(CC) $(LDFLAGS) -o $@ src/main.o libxz.a $(LDLIBS)
+
+libxz.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+tools/embed: tools/embed.c
+	$(CC) -std=c17 -O2 -Wall -Wextra -o $@ tools/embed.c -lz
+
+src/gen/embedded.c: tools/embed $(wildcard $(EMBED))
+	@mkdir -p src/gen
+	tools/embed $(sort $(wildcard $(EMBED))) > $@.tmp && mv $@.tmp $@
+
+tests/unit/%: tests/unit/%.c libxz.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libxz.a $(LDLIBS) $(CRITERION_LIBS)
+
+run: 
+	scripts/install-deps build
+	$(MAKE) xiangzhi
+	./xiangzhi init --db xiangzhi.db
+	./xiangzhi demo --db xiangzhi.db
+	./xiangzhi serve --db xiangzhi.db --listen 127.0.0.1:8080
+
+test:
+	scripts/install-deps test
+	$(MAKE) xiangzhi $(UNIT)
+	$(MAKE) lint
+	tests/run-unit $(UNIT)
+	node --test --test-concurrency=2 tests/http/
+	node --test --test-concurrency=1 tests/e2e/
+
+unit: xiangzhi $(UNIT)
+	tests/run-unit $(UNIT)
+
+http: xiangzhi
+	node --test --test-concurrency=2 tests/http/
+
+e2e: xiangzhi
+	node --test --test-concurrency=1 tests/e2e/
+
+asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" xiangzhi $(UNIT)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    tests/run-unit $(UNIT)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    XIANGZHI_TEST_ASAN=1 node --test --test-concurrency=1 tests/http/
+
+bench: xiangzhi
+	scripts/install-deps bench
+	bench/run
+
+lint:
+	@tools/lint
+
+clean:
+	rm -f xiangzhi libxz.a src/main.o src/main.d $(OBJS) $(OBJS:.o=.d) \
+	    $(UNIT) tools/embed src/gen/embedded.c tests/unit/*.d
+
+help:
+	@echo "make            build ./xiangzhi"
+	@echo "make run        install, build, create the demo township, serve :8080"
+	@echo "make test       install test tools and run every suite (CI)"
+	@echo "make unit|http|e2e   one suite"
+	@echo "make asan       unit and HTTP suites under ASan and UBSan"
+	@echo "make bench      benchmarks (writes figures to stdout)"
+	@echo "make lint       banned calls and layer violations"
+
+-include $(OBJS:.o=.d) src/main.d
+.PHONY: all run test unit http e2e asan bench lint clean help

@@ -1,0 +1,8 @@
+# config.mk: compiler and libraries.  Override in Makefile.local (not committed).
+CC	?= cc
+PKGS	 = libmicrohttpd sqlite3 jansson libsodium pwquality zlib
+CFLAGS	?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE
+LDFLAGS	?=
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lunistring -lcsv -lpthread -lm
+CRITERION_LIBS = -lcriterion

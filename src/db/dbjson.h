@@ -1,0 +1,18 @@
+/* dbjson.h: building JSON view models from result columns. */
+#ifndef XZ_DBJSON_H
+#define XZ_DBJSON_H
+
+#include <jansson.h>
+
+struct db_stmt;
+
+/* Column "i" as a JSON string, or null for SQL NULL. */
+json_t	*db_json_text(struct db_stmt *, int i);
+/* Column "i" as a JSON integer, or null for SQL NULL. */
+json_t	*db_json_int(struct db_stmt *, int i);
+/* Stored UTC time text as "2026-11-29 14:00" in Asia/Shanghai, or null. */
+json_t	*db_json_time(struct db_stmt *, int i);
+/* Column "i" (0/1) as a JSON boolean. */
+json_t	*db_json_bool(struct db_stmt *, int i);
+
+#endif

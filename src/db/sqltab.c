@@ -1,0 +1,17 @@
+/* sqltab.c: every module's statement table, indexed by enum db_module. */
+#include "audit/audit.h"
+#include "auth/account.h"
+#include "auth/auth.h"
+#include "auth/policy.h"
+#include "db/migrate.h"
+#include "db/sqltab.h"
+#include "org/org.h"
+
+const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
+	[DBM_MIGRATE] = &migrate_sqltab,
+	[DBM_AUTH] = &auth_sqltab,
+	[DBM_AUDIT] = &audit_sqltab,
+	[DBM_ORG] = &org_sqltab,
+	[DBM_SETTING] = &setting_sqltab,
+	[DBM_ACCOUNT] = &account_sqltab,
+};

@@ -1,0 +1,504 @@
+/* server.c: libmicrohttpd's callback sequence turned into one call per request. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "base/log.h"
+#include "base/str.h"
+#include "base/timeutil.h"
+#include "http/http.h"
+
+struct http_server {
+	struct MHD_Daemon	*d;
+	const struct http_app	*app;
+	bool			 tls;
+	_Atomic unsigned	 active;
+	char			*cert;
+	char			*key;
+};
+
+/*
+ * One request in flight: created when MHD has the request line, released
+ * when MHD reports the request complete.  The request owns the arena that
+ * every parsed value lives in.
+ */
+struct conn {
+	struct http_server	*srv;
+	struct req		 req;
+	struct resp		 resp;
+	struct buf		 body;
+	size_t			 limit;
+	bool			 started;
+	bool			 too_big;
+	bool			 queued;
+};
+
+static _Atomic uint64_t	 req_counter;
+static unsigned		 req_prefix;
+
+static int64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char	 msg[512];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("http: %s", msg);
+}
+
+/* Split the raw request target into a decoded path and a query. */
+static void
+parse_target(struct req *r, const char *uri)
+{
+	const char	*q;
+	char		*path;
+	size_t		 plen;
+
+	if (strlen(uri) > HTTP_MAX_URL) {
+		r->error = 414;
+		r->path = "/";
+		r->query_string = "";
+		return;
+	}
+	q = strchr(uri, '?');
+	plen = q ? (size_t)(q - uri) : strlen(uri);
+	r->query_string = q ? arena_strdup(&r->arena, q + 1) : "";
+	if (plen == 0 || uri[0] != '/' ||
+	    form_urldecode(&r->arena, uri, plen, false, &path, NULL) != 0) {
+		r->error = 400;
+		r->path = "/";
+		return;
+	}
+	r->path = path;
+	if (q != NULL && form_parse_urlencoded(&r->arena, q + 1, strlen(q + 1),
+	    100, &r->query) != 0)
+		r->error = 400;
+}
+
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct http_server	*srv = cls;
+	struct conn		*cn;
+	uint64_t		 n;
+
+	(void)c;
+	if ((cn = calloc(1, sizeof(*cn))) == NULL)
+		return NULL;
+	cn->srv = srv;
+	arena_init(&cn->req.arena);
+	buf_init(&cn->resp.body, 0);
+	buf_init(&cn->body, HTTP_MAX_UPLOAD);
+	cn->req.start_us = now_us();
+	cn->req.tls = srv->tls;
+	cn->req.body = "";
+	n = atomic_fetch_add(&req_counter, 1);
+	snprintf(cn->req.id, sizeof(cn->req.id), "%08x%08llx", req_prefix,
+	    (unsigned long long)n);
+	parse_target(&cn->req, uri);
+	atomic_fetch_add(&srv->active, 1);
+	return cn;
+}
+
+struct header_walk {
+	struct req	*r;
+	size_t		 total;
+	int		 content_length;
+	int		 transfer_encoding;
+};
+
+static enum MHD_Result
+header_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+    const char *value, size_t vlen)
+{
+	struct header_walk	*w = cls;
+	char			*name;
+	size_t			 i;
+
+	(void)kind;
+	w->total += klen + vlen + 4;
+	name = arena_strndup(&w->r->arena, key, klen);
+	for (i = 0; i < klen; i++)
+		if (name[i] >= 'A' && name[i] <= 'Z')
+			name[i] = (char)(name[i] - 'A' + 'a');
+	if (strcmp(name, "content-length") == 0)
+		w->content_length++;
+	if (strcmp(name, "transfer-encoding") == 0)
+		w->transfer_encoding++;
+	kv_add(&w->r->arena, &w->r->headers, name, value ? value : "",
+	    value ? vlen : 0);
+	return MHD_YES;
+}
+
+static void
+read_addr(struct req *r, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+
+	str_copy(r->addr, "-", sizeof(r->addr));
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, r->addr, sizeof(r->addr));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, r->addr, sizeof(r->addr));
+}
+
+/* Everything known once the headers are in; returns the body limit. */
+static void
+start_request(struct conn *cn, struct MHD_Connection *c, const char *method)
+{
+	struct req		*r = &cn->req;
+	struct header_walk	 w = { r, 0, 0, 0 };
+	const char		*cl, *cookie;
+	int64_t			 len;
+
+	r->method_name = arena_strdup(&r->arena, method);
+	r->method = http_method_parse(method);
+	read_addr(r, c);
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, header_cb, &w);
+	if (r->error != 0)
+		return;
+	if (w.total > HTTP_MAX_HEADERS) {
+		r->error = 431;
+		return;
+	}
+	/* Request smuggling: one framing, stated once (RFC 9112 6.3). */
+	if (w.content_length > 1 || (w.content_length && w.transfer_encoding) ||
+	    w.transfer_encoding > 1) {
+		r->error = 400;
+		cn->resp.close = true;
+		return;
+	}
+	cookie = req_header(r, "cookie");
+	if (cookie != NULL)
+		form_parse_cookies(&r->arena, cookie, &r->cookies);
+	cn->limit = cn->srv->app->body_limit(r);
+	cl = req_header(r, "content-length");
+	if (cl != NULL) {
+		if (str_to_int64(cl, 0, INT64_MAX, &len) != 0) {
+			r->error = 400;
+			cn->resp.close = true;
+		} else if ((uint64_t)len > cn->limit) {
+			r->error = 413;
+			cn->resp.close = true;
+		}
+	}
+}
+
+static void
+free_body(void *p)
+{
+	free(p);
+}
+
+static enum MHD_Result
+respond(struct conn *cn, struct MHD_Connection *c)
+{
+	struct MHD_Response	*mr;
+	struct resp		*rs = &cn->resp;
+	char			*p;
+	size_t			 n, i;
+	enum MHD_Result		 ret;
+
+	cn->srv->app->handle(&cn->req, rs);
+	if (rs->static_data != NULL) {
+		mr = MHD_create_response_from_buffer(rs->static_len,
+		    (void *)(uintptr_t)rs->static_data, MHD_RESPMEM_PERSISTENT);
+	} else {
+		p = buf_detach(&rs->body, &n);
+		if (p == NULL) {
+			rs->status = 500;
+			p = strdup("");
+			n = 0;
+		}
+		mr = MHD_create_response_from_buffer_with_free_callback(n, p,
+		    free_body);
+		if (mr == NULL)
+			free(p);
+	}
+	if (mr == NULL)
+		return MHD_NO;
+	if (rs->content_type != NULL)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    rs->content_type);
+	for (i = 0; i < rs->headers.n; i++)
+		MHD_add_response_header(mr, rs->headers.v[i].name,
+		    rs->headers.v[i].value);
+	if (rs->close)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(c, (unsigned)rs->status, mr);
+	MHD_destroy_response(mr);
+	cn->queued = true;
+	cn->srv->app->done(&cn->req, rs, now_us() - cn->req.start_us);
+	return ret;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data, size_t *size,
+    void **con_cls)
+{
+	struct conn	*cn = *con_cls;
+
+	(void)cls;
+	(void)url;
+	(void)version;
+	if (cn == NULL)
+		return MHD_NO;
+	if (!cn->started) {
+		cn->started = true;
+		start_request(cn, c, method);
+		/* Refuse early, without reading a body we will not use. */
+		if (cn->req.error == 413 || cn->req.error == 431 ||
+		    cn->req.error == 414 || cn->resp.close)
+			return respond(cn, c);
+		return MHD_YES;
+	}
+	if (cn->queued) {
+		*size = 0;
+		return MHD_YES;
+	}
+	if (*size != 0) {
+		if (!cn->too_big && cn->body.len + *size > cn->limit) {
+			cn->too_big = true;
+			buf_release(&cn->body);
+		}
+		if (!cn->too_big)
+			buf_add(&cn->body, data, *size);
+		*size = 0;
+		return MHD_YES;
+	}
+	if (cn->too_big || buf_err(&cn->body)) {
+		cn->req.error = 413;
+		cn->resp.close = true;
+	}
+	cn->req.body = cn->body.data;
+	cn->req.body_len = cn->body.len;
+	return respond(cn, c);
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server	*srv = cls;
+	struct conn		*cn = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (cn == NULL)
+		return;
+	buf_release(&cn->body);
+	buf_release(&cn->resp.body);
+	arena_release(&cn->req.arena);
+	free(cn);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->active, 1);
+}
+
+/* Leave the path undecoded in MHD: we decode it ourselves, strictly. */
+static size_t
+unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE	*f;
+	char	*p;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (p = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		fclose(f);
+		return NULL;
+	}
+	p[n] = '\0';
+	fclose(f);
+	return p;
+}
+
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in	*in4 = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)(void *)ss;
+	char			 host[64];
+	const char		*colon;
+	int64_t			 port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		colon = strstr(s, "]:");
+		if (colon == NULL || (size_t)(colon - s - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, (size_t)(colon - s - 1));
+		host[colon - s - 1] = '\0';
+		colon++;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	if (str_to_int64(colon + 1, 0, 65535, &port) != 0)
+		return -1;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*in6);
+		return 0;
+	}
+	return -1;
+}
+
+struct http_server *
+http_start(const struct http_config *cfg, const struct http_app *app)
+{
+	struct http_server	*srv;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	unsigned		 flags;
+	unsigned char		 rnd[4];
+	FILE			*ur;
+
+	if (parse_listen(cfg->listen, &ss, &sslen) != 0) {
+		error("cannot parse listen address '%s'", cfg->listen);
+		return NULL;
+	}
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->app = app;
+	if ((ur = fopen("/dev/urandom", "rb")) != NULL) {
+		if (fread(rnd, 1, sizeof(rnd), ur) == sizeof(rnd))
+			req_prefix = (unsigned)rnd[0] << 24 |
+			    (unsigned)rnd[1] << 16 | (unsigned)rnd[2] << 8 | rnd[3];
+		fclose(ur);
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert != NULL || cfg->tls_key != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			error("this libmicrohttpd has no TLS support");
+			free(srv);
+			return NULL;
+		}
+		srv->cert = cfg->tls_cert ? read_file(cfg->tls_cert) : NULL;
+		srv->key = cfg->tls_key ? read_file(cfg->tls_key) : NULL;
+		if (srv->cert == NULL || srv->key == NULL) {
+			error("cannot read TLS certificate '%s' and key '%s'",
+			    cfg->tls_cert ? cfg->tls_cert : "",
+			    cfg->tls_key ? cfg->tls_key : "");
+			free(srv->cert);
+			free(srv->key);
+			free(srv);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+		srv->tls = true;
+	}
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_MAX_HEADERS +
+		HTTP_MAX_URL + 16 * 1024),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, srv->key,
+	    MHD_OPTION_END);
+	if (srv->d == NULL) {
+		error("cannot listen on '%s'", cfg->listen);
+		free(srv->cert);
+		free(srv->key);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+unsigned
+http_port(const struct http_server *srv)
+{
+	const union MHD_DaemonInfo	*di;
+
+	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : 0;
+}
+
+unsigned
+http_active(const struct http_server *srv)
+{
+	return atomic_load(&((struct http_server *)(uintptr_t)srv)->active);
+}
+
+void
+http_stop(struct http_server *srv, int grace_ms)
+{
+	int	 waited = 0;
+
+	if (srv == NULL)
+		return;
+	MHD_quiesce_daemon(srv->d);
+	while (atomic_load(&srv->active) > 0 && waited < grace_ms) {
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	MHD_stop_daemon(srv->d);
+	free(srv->cert);
+	free(srv->key);
+	free(srv);
+}

@@ -1,0 +1,105 @@
+/* org.h: townships, units, villages, groups, people and posts. */
+#ifndef XZ_ORG_H
+#define XZ_ORG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "db/sqltab.h"
+#include "org/scope.h"
+
+struct db;
+
+/*
+ * Every function takes the request's scope and sees only its township
+ * (and, when scope->village_id is set, only that village): a row outside
+ * it is "not found".  Functions returning json_t give a new reference (the
+ * caller owns it) or NULL when nothing is found; database failures are
+ * reported through *rc (DB_OK or < 0).
+ */
+
+const char	*org_township_name(struct db *, int64_t id, struct arena *);
+int64_t		 org_default_township(struct db *);
+
+/* Units (站所). */
+extern const char *const unit_kinds[];		/* office, station, centre */
+extern const char *const unit_kind_labels[];	/* 机关办室, 站所, 中心 */
+json_t	*org_units(struct db *, const struct scope *, int *rc);
+json_t	*org_unit(struct db *, const struct scope *, int64_t id, int *rc);
+struct unit_in {
+	const char	*name;
+	const char	*kind;
+	const char	*phone;
+	const char	*duties;
+	int64_t		 sort;
+	bool		 active;
+};
+/* Create (id 0) or update; the new id in *id.  In the caller's tx. */
+int	 org_unit_save(struct db *, const struct scope *, int64_t *id,
+	    const struct unit_in *);
+
+/* Villages (村) and groups (组). */
+json_t	*org_villages(struct db *, const struct scope *, int *rc);
+json_t	*org_village(struct db *, const struct scope *, int64_t id, int *rc);
+int	 org_village_save(struct db *, const struct scope *, int64_t *id,
+	    const char *name, int64_t sort);
+int	 org_group_save(struct db *, const struct scope *, int64_t village_id,
+	    int64_t *id, const char *name, int64_t sort);
+/* Is the village (and group, if non-zero) in scope?  1 yes, 0 no, < 0. */
+int	 org_place_ok(struct db *, const struct scope *, int64_t village_id,
+	    int64_t group_id);
+/* Options for forms: [{id, name, groups: [{id, name}]}]. */
+json_t	*org_village_options(struct db *, const struct scope *, int *rc);
+json_t	*org_unit_options(struct db *, const struct scope *, int *rc);
+
+/* People. */
+struct person_filter {
+	int64_t		 village_id;
+	int64_t		 unit_id;
+	const char	*q;		/* name substring, or a phone number */
+	const char	*kind;		/* "cadre", "citizen" or NULL */
+	int64_t		 after;		/* keyset cursor: last id seen */
+	int		 limit;
+};
+/* {items: [...], next: "id" | null, total: n}. */
+json_t	*org_people(struct db *, const struct scope *,
+	    const struct person_filter *, int *rc);
+/* One person, contact data masked, with posts. */
+json_t	*org_person(struct db *, const struct scope *, int64_t id, int *rc);
+
+struct person_in {
+	const char	*kind;
+	const char	*name;
+	const char	*sex;		/* "M", "F" or NULL */
+	int64_t		 birth_year;	/* 0 if unknown */
+	int64_t		 village_id;	/* 0 if none */
+	int64_t		 group_id;
+	const char	*address;
+	const char	*phone;		/* 11 digits or NULL */
+	const char	*idno;		/* 18 characters or NULL */
+	const char	*note;
+};
+/*
+ * Create (*id == 0) or update a person; contact data is sealed here.  On
+ * update a NULL phone or idno keeps the stored value.  In the caller's tx.
+ */
+int	 org_person_save(struct db *, const struct scope *, int64_t *id,
+	    const struct person_in *, struct arena *);
+/* The clear phone and ID number (NULL when none), for the audited view. */
+int	 org_person_contact(struct db *, const struct scope *, int64_t id,
+	    struct arena *, const char **name, const char **phone,
+	    const char **idno);
+
+/* Posts (职务). */
+int	 org_post_add(struct db *, const struct scope *, int64_t person_id,
+	    int64_t unit_id, int64_t village_id, const char *title,
+	    const char *started_on, int64_t *id);
+int	 org_post_end(struct db *, const struct scope *, int64_t post_id,
+	    const char *ended_on, int64_t *person_id);
+
+extern const struct db_sqltab org_sqltab;
+
+#endif

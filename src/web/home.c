@@ -1,0 +1,76 @@
+/* home.c: the home page (my to-dos), health check and metrics. */
+#include <string.h>
+
+#include "auth/role.h"
+#include "base/str.h"
+#include "db/db.h"
+#include "web/metrics.h"
+#include "web/pages.h"
+#include "web/web.h"
+
+/* Shortcuts per role, shown until the ledgers bring real to-dos. */
+static const struct {
+	unsigned	 roles;
+	const char	*href;
+	const char	*label;
+	const char	*hint;
+} cards[] = {
+	{ ROLE_CADRES, "/people", "人员台账", "查看和登记干部群众信息" },
+	{ ROLE_CADRES, "/villages", "村组", "村、组及村干部" },
+	{ ROLE_CADRES, "/units", "站所", "乡直单位和站所" },
+	{ ROLE_SYSADMIN, "/accounts", "账号管理", "创建账号、停用、重置激活链接" },
+	{ ROLE_SECADMIN, "/accounts", "角色授权", "为新账号授予角色" },
+	{ ROLE_SECADMIN, "/settings", "安全策略", "密码、锁定、超时设置" },
+	{ ROLE_AUDITOR, "/audit", "审计日志", "查看和校验全部操作记录" },
+};
+
+int
+home_page(struct web *w)
+{
+	json_t	*links = json_array();
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cards) / sizeof(cards[0]); i++)
+		if (web_can(w, cards[i].roles))
+			json_array_append_new(links, json_pack("{ss ss ss}",
+			    "href", cards[i].href, "label", cards[i].label,
+			    "hint", cards[i].hint));
+	/* To-dos arrive with the ledger engine; the list is real, and empty. */
+	w->model = json_pack("{s[] so sb}", "todos", "links", links,
+	    "no_roles", w->actor.roles == 0);
+	return 200;
+}
+
+int
+health_check(struct web *w)
+{
+	struct resp	*rs = w->resp;
+
+	w->raw = true;
+	rs->content_type = "text/plain; charset=utf-8";
+	if (db_ping(w->db) != 0) {
+		buf_lit(&rs->body, "database unavailable\n");
+		return 503;
+	}
+	buf_lit(&rs->body, "ok\n");
+	return 200;
+}
+
+static bool
+loopback(const char *addr)
+{
+	return str_has_prefix(addr, "127.") || strcmp(addr, "::1") == 0 ||
+	    str_has_prefix(addr, "::ffff:127.");
+}
+
+int
+metrics_page(struct web *w)
+{
+	/* Counters only, but still not for the public internet. */
+	if (!loopback(w->req->addr))
+		return web_not_found(w);
+	w->raw = true;
+	w->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	metrics_render(&w->resp->body);
+	return 200;
+}

@@ -1,0 +1,91 @@
+/*
+ * routes.c: every route, in one table (cgit cmds[], kcgi pages[]).  Each row
+ * serves a page and its JSON twin; "roles" says who may call it (0: the
+ * public) and "scope" what data it sees.  The first matching row wins.
+ */
+#include "audit/audit_web.h"
+#include "auth/account_web.h"
+#include "auth/auth_web.h"
+#include "auth/role.h"
+#include "org/org_web.h"
+#include "web/pages.h"
+#include "web/routes.h"
+
+#define GET	HTTP_GET
+#define POST	HTTP_POST
+#define PATCH	HTTP_PATCH
+#define DELETE	HTTP_DELETE
+
+/* Who may read the people and organisation ledgers. */
+#define R_READ	(ROLE_CADRES | ROLE_SYSADMIN)
+#define R_EDIT	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE)
+#define R_ORG	(ROLE_LEADER | ROLE_SYSADMIN)
+#define R_POST	(ROLE_LEADER | ROLE_MEMBER | ROLE_SYSADMIN)
+#define R_ADMIN	(ROLE_SYSADMIN | ROLE_SECADMIN)
+
+const struct route routes[] = {
+/* method page path             method API path                         handler              template          title          roles       scope           flags */
+{ GET,  "/healthz",             GET,  NULL,                             health_check,        NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/metrics",             GET,  NULL,                             metrics_page,        NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+
+/* Sign-in, sessions, passwords, activation. */
+{ GET,  "/login",               GET,  NULL,                             auth_login_form,     "login",          "登录",        0,          SCOPE_PUBLIC,   0 },
+{ POST, "/login",               POST, "/api/v1/session",                auth_login,          NULL,             "登录",        0,          SCOPE_PUBLIC,   0 },
+{ POST, "/logout",              DELETE, "/api/v1/session",              auth_logout,         NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
+{ 0,    NULL,                   POST, "/api/v1/session/reauth",         auth_reauth_post,    NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      0 },
+{ 0,    NULL,                   GET,  "/api/v1/me",                     auth_me,             NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
+{ GET,  "/password",            GET,  NULL,                             auth_password_form,  "password",       "修改密码",    ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
+{ POST, "/password",            POST, "/api/v1/me/password",            auth_password,       NULL,             "修改密码",    ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
+{ GET,  "/activate/:token",     GET,  NULL,                             auth_activate_form,  "activate",       "激活账号",    0,          SCOPE_PUBLIC,   0 },
+{ POST, "/activate/:token",     POST, "/api/v1/activate/:token",        auth_activate_post,  NULL,             "激活账号",    0,          SCOPE_PUBLIC,   0 },
+
+/* Home. */
+{ GET,  "/",                    GET,  "/api/v1/home",                   home_page,           "home",           "首页",        ROLE_ANY,   SCOPE_OWN,      0 },
+
+/* Organisation. */
+{ 0,    NULL,                   GET,  "/api/v1/townships",              org_townships,       NULL,             NULL,          R_READ,     SCOPE_TOWNSHIP, 0 },
+{ GET,  "/units",               GET,  "/api/v1/units",                  unit_list,           "units",          "站所",        R_READ,     SCOPE_TOWNSHIP, 0 },
+{ GET,  "/units/new",           GET,  NULL,                             unit_form,           "unit_form",      "新增站所",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ POST, "/units/new",           POST, "/api/v1/units",                  unit_save,           NULL,             "新增站所",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ GET,  "/units/:id",           GET,  "/api/v1/units/:id",              unit_show,           "unit",           "站所详情",    R_READ,     SCOPE_TOWNSHIP, 0 },
+{ GET,  "/units/:id/edit",      GET,  NULL,                             unit_form,           "unit_form",      "修改站所",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ POST, "/units/:id/edit",      PATCH, "/api/v1/units/:id",             unit_save,           NULL,             "修改站所",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ GET,  "/villages",            GET,  "/api/v1/villages",               village_list,        "villages",       "村组",        R_READ,     SCOPE_VILLAGE,  0 },
+{ GET,  "/villages/new",        GET,  NULL,                             village_form,        "village_form",   "新增村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ POST, "/villages/new",        POST, "/api/v1/villages",               village_save,        NULL,             "新增村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ GET,  "/villages/:id",        GET,  "/api/v1/villages/:id",           village_show,        "village",        "村组详情",    R_READ,     SCOPE_VILLAGE,  0 },
+{ POST, "/villages/:id",        POST, "/api/v1/villages/:id/groups",    group_add,           NULL,             "村组详情",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ GET,  "/villages/:id/edit",   GET,  NULL,                             village_form,        "village_form",   "修改村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ POST, "/villages/:id/edit",   PATCH, "/api/v1/villages/:id",          village_save,        NULL,             "修改村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
+
+/* People and posts. */
+{ GET,  "/people",              GET,  "/api/v1/people",                 person_list,         "people",         "人员",        R_READ,     SCOPE_VILLAGE,  0 },
+{ GET,  "/people/new",          GET,  NULL,                             person_form,         "person_form",    "登记人员",    R_EDIT,     SCOPE_VILLAGE,  0 },
+{ POST, "/people/new",          POST, "/api/v1/people",                 person_save,         NULL,             "登记人员",    R_EDIT,     SCOPE_VILLAGE,  0 },
+{ GET,  "/people/:id",          GET,  "/api/v1/people/:id",             person_show,         "person",         "人员信息",    R_READ,     SCOPE_VILLAGE,  0 },
+{ POST, "/people/:id",          POST, "/api/v1/people/:id/posts",       post_add,            NULL,             "人员信息",    R_POST,     SCOPE_TOWNSHIP, 0 },
+{ GET,  "/people/:id/edit",     GET,  NULL,                             person_form,         "person_form",    "修改人员信息", R_EDIT,    SCOPE_VILLAGE,  0 },
+{ POST, "/people/:id/edit",     PATCH, "/api/v1/people/:id",            person_save,         NULL,             "修改人员信息", R_EDIT,    SCOPE_VILLAGE,  0 },
+{ GET,  "/people/:id/contact",  GET,  NULL,                             person_contact_form, "person_contact", "查看完整信息", R_EDIT,    SCOPE_VILLAGE,  0 },
+{ POST, "/people/:id/contact",  GET,  "/api/v1/people/:id/contact",     person_contact,      "person_contact", "查看完整信息", R_EDIT,    SCOPE_VILLAGE,  ROUTE_REAUTH },
+{ POST, "/posts/:id/end",       POST, "/api/v1/posts/:id/end",          post_end,            NULL,             NULL,          R_POST,     SCOPE_TOWNSHIP, 0 },
+
+/* Accounts: the system admin manages, the security admin grants roles. */
+{ GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
+{ GET,  "/accounts/new",        GET,  NULL,                             account_form,        "account_form",   "新建账号",    ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/new",        POST, "/api/v1/accounts",               account_new,         NULL,             "新建账号",    ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/accounts/:id",        GET,  "/api/v1/accounts/:id",           account_show,        "account",        "账号详情",    R_ADMIN,    SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/:id/disable", POST, "/api/v1/accounts/:id/disable",  account_disable,     NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/:id/enable", POST, "/api/v1/accounts/:id/enable",    account_enable,      NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/:id/unlock", POST, "/api/v1/accounts/:id/unlock",    account_unlock_post, NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/:id/reset",  POST, "/api/v1/accounts/:id/reset",     account_reset_post,  NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/accounts/:id/roles",  POST, "/api/v1/accounts/:id/roles",     account_roles,       NULL,             NULL,          ROLE_SECADMIN, SCOPE_TOWNSHIP, 0 },
+
+/* Security policy (security admin) and the audit log (audit admin). */
+{ GET,  "/settings",            GET,  "/api/v1/settings",               settings_page,       "settings",       "安全策略",    ROLE_SECADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/settings",            PATCH, "/api/v1/settings",              settings_save,       NULL,             "安全策略",    ROLE_SECADMIN, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/audit",               GET,  "/api/v1/audit",                  audit_page,          "audit",          "审计日志",    ROLE_AUDITOR, SCOPE_TOWNSHIP, 0 },
+{ POST, "/audit/verify",        POST, "/api/v1/audit/verify",           audit_verify_post,   "audit",          "审计日志",    ROLE_AUDITOR, SCOPE_TOWNSHIP, 0 },
+};
+
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
