@@ -18,7 +18,7 @@ OBJS = \
 	src/auth/account_web.o src/auth/auth_web.o \
 	src/audit/audit.o src/audit/audit_web.o \
 	src/org/org_db.o src/org/org_web.o src/org/person_web.o \
-	src/org/validate.o \
+	src/org/validate.o src/org/import.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \

@@ -135,7 +135,7 @@ audit_verify_post(struct web *w)
 		return web_db_fail(w, DB_UNAVAIL);
 	}
 	json_decref(detail);
-	result = json_pack("{sb sI s? ss}", "intact", rc == 0, "records",
+	result = json_pack("{sb sI so ss}", "intact", rc == 0, "records",
 	    (json_int_t)count, "broken_id", rc == 1 ? json_integer(bad) :
 	    json_null(), "why", why);
 	if (w->api) {

@@ -1,7 +1,9 @@
+/* account_web.c: account administration, with the admin powers separated. */
+
 /*
- * account_web.c: account administration.  The system admin creates,
- * disables and resets accounts and asks for roles; only the security
- * admin grants roles; nobody changes their own account here (三权分立).
+ * The system admin creates, disables and resets accounts and asks for
+ * roles; only the security admin grants roles; nobody changes their own
+ * account here (三权分立).
  */
 #include <inttypes.h>
 #include <string.h>

@@ -547,22 +547,27 @@ auth_reauth(struct db *db, const unsigned char hash[SECRET_HASH_LEN],
 	return ok ? AUTH_OK : AUTH_DENIED;
 }
 
+/* A new password, checked and hashed, ready to store. */
+struct newpw {
+	char		 hash[PASSWORD_HASH_MAX];
+	uint32_t	 family;
+};
+
 /*
- * Check "pw" against the policy and the other accounts' patterns, and
- * store its hash; in the caller's transaction.
+ * Check "pw" against the policy and the other accounts' patterns and hash
+ * it.  Runs outside any transaction: the write lock is never held while
+ * Argon2id works.  AUTH_POLICY sets "msg".
  */
 static int
-store_password(struct db *db, int64_t id, const char *login, const char *name,
-    const char *old, const char *pw, bool check, bool must_change,
-    int64_t now, char *msg, size_t msglen)
+prepare_password(struct db *db, int64_t id, const char *login,
+    const char *name, const char *old, const char *pw, bool check,
+    struct newpw *np, char *msg, size_t msglen)
 {
 	struct policy		 pol;
 	struct password_policy	 pp;
 	struct password_subject	 subj = { login, name, old };
 	struct db_stmt		*st;
-	char			 norm[PASSWORD_NORM_MAX], h[PASSWORD_HASH_MAX];
-	char			 t_now[TIME_ISO_LEN];
-	uint32_t		 fam;
+	char			 norm[PASSWORD_NORM_MAX];
 	int			 rc;
 
 	policy_get(db, &pol);
@@ -574,19 +579,19 @@ store_password(struct db *db, int64_t id, const char *login, const char *name,
 			return AUTH_POLICY;
 		str_copy(norm, pw, sizeof(norm));
 	}
-	fam = password_family(norm, secret_key(SECRET_PW_FAMILY));
-	if (fam != 0 && check) {
+	np->family = password_family(norm, secret_key(SECRET_PW_FAMILY));
+	if (np->family != 0 && check) {
 		st = db_stmt(db, DBM_AUTH, AUTH_SQL_FAMILY_TAKEN);
-		db_bind_int64(st, 1, fam);
+		db_bind_int64(st, 1, np->family);
 		db_bind_int64(st, 2, id);
 		rc = db_step(st);
 		db_reset(st);
-		if (rc < 0)
-			return AUTH_UNAVAIL;
-		if (rc == DB_ROW) {
+		if (rc < 0 || rc == DB_ROW) {
+			sodium_memzero(norm, sizeof(norm));
+			if (rc < 0)
+				return AUTH_UNAVAIL;
 			str_copy(msg, "该密码与其他账号的密码属于同一模式，"
 			    "请另设一个与众不同的密码", msglen);
-			sodium_memzero(norm, sizeof(norm));
 			return AUTH_POLICY;
 		}
 	}
@@ -594,21 +599,31 @@ store_password(struct db *db, int64_t id, const char *login, const char *name,
 		sodium_memzero(norm, sizeof(norm));
 		return AUTH_BUSY;
 	}
-	rc = password_hash(norm, h);
+	rc = password_hash(norm, np->hash);
 	slot_give();
 	sodium_memzero(norm, sizeof(norm));
-	if (rc != 0)
-		return AUTH_BUSY;
+	return rc == 0 ? AUTH_OK : AUTH_BUSY;
+}
+
+/* Store a prepared password; in the caller's transaction. */
+static int
+write_password(struct db *db, int64_t id, const struct newpw *np,
+    int64_t now)
+{
+	struct db_stmt	*st;
+	char		 t_now[TIME_ISO_LEN];
+	int		 rc;
+
 	iso(now, t_now);
 	st = db_stmt(db, DBM_AUTH, AUTH_SQL_SET_PW);
 	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, h);
-	if (fam != 0)
-		db_bind_int64(st, 3, fam);
+	db_bind_text(st, 2, np->hash);
+	if (np->family != 0)
+		db_bind_int64(st, 3, np->family);
 	else
 		db_bind_null(st, 3);
 	db_bind_text(st, 4, t_now);
-	db_bind_int64(st, 5, must_change ? 1 : 0);
+	db_bind_int64(st, 5, 0);
 	rc = db_exec(st);
 	return rc == DB_OK ? AUTH_OK : unavail(rc);
 }
@@ -631,6 +646,7 @@ auth_change_password(struct db *db, const struct actor *act,
     size_t msglen)
 {
 	struct arena	 a;
+	struct newpw	 np;
 	const char	*login, *pwh = NULL, *name;
 	json_t		*detail;
 	int		 rc;
@@ -647,12 +663,13 @@ auth_change_password(struct db *db, const struct actor *act,
 		rc = AUTH_DENIED;
 		goto out;
 	}
-	if ((rc = db_begin(db)) != DB_OK) {
+	rc = prepare_password(db, act->id, login, name, old, new, true, &np,
+	    msg, msglen);
+	if (rc == AUTH_OK && db_begin(db) != DB_OK)
 		rc = AUTH_UNAVAIL;
-		goto out;
-	}
-	rc = store_password(db, act->id, login, name, old, new, true, false,
-	    now, msg, msglen);
+	if (rc != AUTH_OK)
+		goto refused;
+	rc = write_password(db, act->id, &np, now);
 	if (rc == 0)
 		rc = drop_other_sessions(db, act->id, keep) == DB_OK ? 0 :
 		    AUTH_UNAVAIL;
@@ -661,6 +678,7 @@ auth_change_password(struct db *db, const struct actor *act,
 		    act->id, true, NULL) == DB_OK ? 0 : AUTH_UNAVAIL;
 	if (db_end(db, rc) != 0 && rc == 0)
 		rc = AUTH_UNAVAIL;
+refused:
 	if (rc == AUTH_POLICY) {
 		detail = json_pack("{ss}", "reason", "policy");
 		audit_write_alone(db, who, "account.password", "account",
@@ -760,6 +778,7 @@ auth_activate(struct db *db, const char *token, const char *password,
 {
 	struct arena		 a;
 	struct activation	 v;
+	struct newpw		 np;
 	struct audit_actor	 who;
 	struct db_stmt		*st;
 	unsigned char		 hash[SECRET_HASH_LEN];
@@ -773,12 +792,15 @@ auth_activate(struct db *db, const char *token, const char *password,
 	who.account_id = v.account_id;
 	who.township_id = v.township_id;
 	who.login = v.login;
+	rc = prepare_password(db, v.account_id, v.login, v.name, NULL,
+	    password, true, &np, msg, msglen);
+	if (rc != AUTH_OK)
+		goto out;
 	if ((rc = db_begin(db)) != DB_OK) {
 		rc = AUTH_UNAVAIL;
 		goto out;
 	}
-	rc = store_password(db, v.account_id, v.login, v.name, NULL, password,
-	    true, false, now, msg, msglen);
+	rc = write_password(db, v.account_id, &np, now);
 	if (rc == 0) {
 		iso(now, t_now);
 		secret_token_hash(token, hash);
@@ -808,18 +830,22 @@ auth_set_password(struct db *db, int64_t id, const char *pw, bool check,
     const struct audit_actor *who, int64_t now, char *msg, size_t msglen)
 {
 	struct arena	 a;
+	struct newpw	 np;
 	const char	*login, *pwh, *name;
 	int		 rc;
 
 	arena_init(&a);
 	if ((rc = load_account(db, id, &a, &login, &pwh, &name)) != 0)
 		goto out;
+	rc = prepare_password(db, id, login, name, NULL, pw, check, &np, msg,
+	    msglen);
+	if (rc != AUTH_OK)
+		goto out;
 	if ((rc = db_begin(db)) != DB_OK) {
 		rc = AUTH_UNAVAIL;
 		goto out;
 	}
-	rc = store_password(db, id, login, name, NULL, pw, check, false, now,
-	    msg, msglen);
+	rc = write_password(db, id, &np, now);
 	if (rc == 0)
 		rc = drop_other_sessions(db, id, NULL);
 	if (rc == 0)

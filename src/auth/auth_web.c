@@ -22,7 +22,7 @@ auth_user_json(const struct actor *a)
 	for (bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
 		if (a->roles & bit)
 			json_array_append_new(roles, json_string(role_name(bit)));
-	return json_pack("{sI ss ss so s* sb}",
+	return json_pack("{sI ss ss so so sb}",
 	    "id", (json_int_t)a->id,
 	    "login", a->login,
 	    "name", a->name,

@@ -23,6 +23,9 @@ struct db;
 
 const char	*org_township_name(struct db *, int64_t id, struct arena *);
 int64_t		 org_default_township(struct db *);
+/* Create a township row (the demo, an import); *id gets its id.  In tx. */
+int		 org_township_create(struct db *, const char *name,
+		    const char *county, int64_t *id);
 
 /* Units (站所). */
 extern const char *const unit_kinds[];		/* office, station, centre */
@@ -54,6 +57,28 @@ int	 org_place_ok(struct db *, const struct scope *, int64_t village_id,
 /* Options for forms: [{id, name, groups: [{id, name}]}]. */
 json_t	*org_village_options(struct db *, const struct scope *, int *rc);
 json_t	*org_unit_options(struct db *, const struct scope *, int *rc);
+
+/* Households (户). */
+/*
+ * Create a household in a village (and group, if non-zero) of the scope,
+ * without a head; *id gets its id.  DB_DONE if the place is out of scope.
+ * In the caller's tx.
+ */
+int	 org_household_create(struct db *, const struct scope *,
+	    int64_t village_id, int64_t group_id, const char *address,
+	    int64_t members, int64_t *id);
+/*
+ * Make a person of the household's township its head (person_id 0 clears
+ * it).  DB_DONE when the household or the person is not found.  In tx.
+ */
+int	 org_household_set_head(struct db *, int64_t household_id,
+	    int64_t person_id);
+/*
+ * Put a person in a household of the same township (household_id 0 takes
+ * them out).  DB_DONE when either is not found.  In the caller's tx.
+ */
+int	 org_person_set_household(struct db *, int64_t person_id,
+	    int64_t household_id);
 
 /* People. */
 struct person_filter {

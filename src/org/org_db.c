@@ -40,6 +40,10 @@ enum org_sql {
 	ORG_SQL_PERSON_CONTACT,
 	ORG_SQL_POST_INSERT,
 	ORG_SQL_POST_END,
+	ORG_SQL_TOWNSHIP_INSERT,
+	ORG_SQL_HOUSEHOLD_INSERT,
+	ORG_SQL_HOUSEHOLD_HEAD,
+	ORG_SQL_PERSON_HOUSEHOLD,
 	ORG_SQL__MAX
 };
 
@@ -182,6 +186,20 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	    "UPDATE post SET ended_on = ?3"
 	    " WHERE township_id = ?1 AND id = ?2 AND ended_on IS NULL"
 	    " RETURNING person_id",
+	[ORG_SQL_TOWNSHIP_INSERT] =
+	    "INSERT INTO township (name, county, created_at)"
+	    " VALUES (?1, ?2, ?3)",
+	[ORG_SQL_HOUSEHOLD_INSERT] =
+	    "INSERT INTO household (township_id, village_id, group_id,"
+	    " address, members, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ORG_SQL_HOUSEHOLD_HEAD] =
+	    "UPDATE household SET head_id = ?2 WHERE id = ?1"
+	    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person p"
+	    "  WHERE p.id = ?2 AND p.township_id = household.township_id))",
+	[ORG_SQL_PERSON_HOUSEHOLD] =
+	    "UPDATE person SET household_id = ?2, updated_at = ?3"
+	    " WHERE id = ?1 AND (?2 IS NULL OR township_id ="
+	    "  (SELECT h.township_id FROM household h WHERE h.id = ?2))",
 };
 
 const struct db_sqltab org_sqltab = { "org", org_sql, ORG_SQL__MAX };
@@ -551,12 +569,13 @@ person_row(struct db_stmt *st)
 	const char	*sex = db_col_text(st, 3);
 	const char	*kind = db_col_text(st, 2);
 
-	return json_pack("{so so ss ss ss so so so so so so}",
+	return json_pack("{so so ss ss so ss so so so so so so}",
 	    "id", db_json_int(st, 0),
 	    "name", db_json_text(st, 1),
 	    "kind", kind,
 	    "kind_label", str_eq(kind, "cadre") ? "干部" : "群众",
-	    "sex", sex_label(sex),
+	    "sex", sex ? json_string(sex) : json_null(),
+	    "sex_label", sex_label(sex),
 	    "birth_year", db_json_int(st, 4),
 	    "village_id", db_json_int(st, 5),
 	    "village", db_json_text(st, 6),
@@ -838,4 +857,77 @@ org_post_end(struct db *db, const struct scope *sc, int64_t post_id,
 	if (rc < 0)
 		return rc;
 	return rc == DB_ROW ? DB_OK : DB_DONE;
+}
+
+int
+org_township_create(struct db *db, const char *name, const char *county,
+    int64_t *id)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_TOWNSHIP_INSERT);
+	char		 now[TIME_ISO_LEN];
+	int		 rc;
+
+	time_iso_utc(time_now_ms(), now);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, county ? county : "");
+	db_bind_text(st, 3, now);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	*id = db_last_id(db);
+	return DB_OK;
+}
+
+int
+org_household_create(struct db *db, const struct scope *sc,
+    int64_t village_id, int64_t group_id, const char *address,
+    int64_t members, int64_t *id)
+{
+	struct db_stmt	*st;
+	char		 now[TIME_ISO_LEN];
+	int		 rc;
+
+	if ((rc = org_place_ok(db, sc, village_id, group_id)) != 1)
+		return rc < 0 ? rc : DB_DONE;
+	time_iso_utc(time_now_ms(), now);
+	st = stmt(db, ORG_SQL_HOUSEHOLD_INSERT);
+	db_bind_int64(st, 1, sc->township_id);
+	db_bind_int64(st, 2, village_id);
+	db_bind_id(st, 3, group_id);
+	db_bind_text(st, 4, address ? address : "");
+	db_bind_int64(st, 5, members);
+	db_bind_text(st, 6, now);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	*id = db_last_id(db);
+	return DB_OK;
+}
+
+int
+org_household_set_head(struct db *db, int64_t household_id, int64_t person_id)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_HOUSEHOLD_HEAD);
+	int		 rc;
+
+	db_bind_int64(st, 1, household_id);
+	db_bind_id(st, 2, person_id);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	return db_changes(db) == 0 ? DB_DONE : DB_OK;
+}
+
+int
+org_person_set_household(struct db *db, int64_t person_id,
+    int64_t household_id)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_PERSON_HOUSEHOLD);
+	char		 now[TIME_ISO_LEN];
+	int		 rc;
+
+	time_iso_utc(time_now_ms(), now);
+	db_bind_int64(st, 1, person_id);
+	db_bind_id(st, 2, household_id);
+	db_bind_text(st, 3, now);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	return db_changes(db) == 0 ? DB_DONE : DB_OK;
 }

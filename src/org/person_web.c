@@ -362,9 +362,8 @@ person_contact(struct web *w)
 	json_decref(detail);
 	if (rc != DB_OK)
 		return web_db_fail(w, rc);	/* no audit, no data */
-	w->model = json_pack("{sI ss s? s?}", "id", (json_int_t)id, "name",
-	    name, "phone", phone ? json_string(phone) : json_null(),
-	    "id_number", idno ? json_string(idno) : json_null());
+	w->model = json_pack("{sI ss ss? ss?}", "id", (json_int_t)id, "name",
+	    name, "phone", phone, "id_number", idno);
 	if (w->api)
 		return 200;
 	p = org_person(w->db, &w->scope, id, &rc);

@@ -1,7 +1,9 @@
+/* routes.c: every route, in one table (cgit cmds[], kcgi pages[]). */
+
 /*
- * routes.c: every route, in one table (cgit cmds[], kcgi pages[]).  Each row
- * serves a page and its JSON twin; "roles" says who may call it (0: the
- * public) and "scope" what data it sees.  The first matching row wins.
+ * Each row serves a page and its JSON twin; "roles" says who may call it
+ * (0: the public) and "scope" what data it sees.  The first matching row
+ * wins.
  */
 #include "audit/audit_web.h"
 #include "auth/account_web.h"

@@ -126,12 +126,12 @@ frame(struct web *w)
 		buf_release(&labels);
 	}
 	if (w->err.message != NULL)
-		err = json_pack("{ss ss*}", "message", w->err.message, "field",
+		err = json_pack("{ss ss?}", "message", w->err.message, "field",
 		    w->err.field);
 	if (w->db != NULL)
 		township = org_township_name(w->db, w->scope.township_id,
 		    &w->req->arena);
-	m = json_pack("{s{ss ss} ss so ss* so so ss ss ss}",
+	m = json_pack("{s{ss ss} ss so ss? so so ss ss ss}",
 	    "site", "name", "乡治", "township", township ? township :
 	    "乡镇基层治理台账",
 	    "title", w->title ? w->title : (w->route && w->route->title ?
@@ -154,8 +154,12 @@ view_page(struct web *w, const char *name, int status)
 	char			 err[256];
 	int			 rc;
 
-	if (w->model == NULL)
+	if (w->model == NULL) {
+		if (strict && status < 400)
+			error("%s %s: handler built no model",
+			    w->req->method_name, w->req->path);
 		w->model = json_object();
+	}
 	stack[0] = frame(w);
 	stack[1] = w->model;
 	buf_reset(&w->resp->body);
@@ -228,6 +232,13 @@ view_json(struct web *w, int status)
 		body = json_pack("{s{ss ss ss*}}", "error", "code",
 		    w->err.code ? w->err.code : "error", "message",
 		    w->err.message, "field", w->err.field);
+	} else if (w->model == NULL && status != 204 && strict) {
+		/* A handler that built nothing (often a json_pack mistake). */
+		error("%s %s: handler built no model", w->req->method_name,
+		    w->req->path);
+		status = 500;
+		body = json_pack("{s{ss ss}}", "error", "code", "internal",
+		    "message", default_message(500));
 	} else {
 		body = w->model ? json_incref(w->model) : json_object();
 	}

@@ -277,7 +277,7 @@ Test(html, url_arg_encodes_query_delimiters)
 	    "a%26b%3Dc%2Bd%20e%23f");
 }
 
-Test(html, url_arg_refuses_nothing_but_encodes_scheme)
+Test(html, url_arg_encodes_scheme_colon)
 {
 	cr_assert_str_eq(run(html_url_arg, "javascript:alert(1)"),
 	    "javascript%3Aalert%281%29");
