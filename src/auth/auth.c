@@ -1,5 +1,4 @@
 /* auth.c: sign-in with lockout and throttling, sessions, activation, passwords. */
-#include <errno.h>
 #include <semaphore.h>
 #include <string.h>
 #include <time.h>
@@ -133,24 +132,25 @@ auth_init(unsigned n)
 	slots_ready = true;
 }
 
-/* Wait briefly for a hashing slot; false if the server is saturated. */
+/*
+ * Wait up to half a second for a hashing slot; false if the server is
+ * saturated.  Polls rather than sem_timedwait(), whose absolute deadline
+ * would follow a wall clock that may jump.
+ */
 static bool
 slot_take(void)
 {
-	struct timespec	 ts;
+	struct timespec	 pause = { 0, 10 * 1000000L };
+	int		 i;
 
 	if (!slots_ready)
 		auth_init(2);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 500 * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
+	for (i = 0; i < 50; i++) {
+		if (sem_trywait(&hash_slots) == 0)
+			return true;
+		nanosleep(&pause, NULL);
 	}
-	while (sem_timedwait(&hash_slots, &ts) != 0)
-		if (errno != EINTR)
-			return false;
-	return true;
+	return false;
 }
 
 static void

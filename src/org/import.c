@@ -172,32 +172,54 @@ import_report_release(struct import_report *r)
 
 /*
  * Add one error.  "line" 0 is the whole file; "column" (may be NULL) is
- * the user's column name.  The message becomes "第N行：「列」text".
+ * the user's column name.  The message becomes "第N行：「列」text", or
+ * just the text when "plain" (a refusal of the whole file).
  */
+static void
+report_addv(struct import_report *r, size_t line, bool plain,
+    const char *column, const char *fmt, va_list ap)
+{
+	struct buf	 b;
+
+	r->nerrors++;
+	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS)
+		return;
+	buf_init(&b, 8192);
+	if (line > 0 && !plain)
+		buf_addf(&b, "第%zu行：", line);
+	if (column != NULL && !plain)
+		buf_addf(&b, "「%s」", column);
+	buf_vaddf(&b, fmt, ap);
+	json_array_append_new(r->errors, json_pack("{sI ss? ss}",
+	    "line", (json_int_t)line, "column", column, "message", b.data));
+	buf_release(&b);
+}
+
 static void report_add(struct import_report *, size_t line,
+    const char *column, const char *fmt, ...) PRINTFLIKE(4, 5);
+static void report_refuse(struct import_report *, size_t line,
     const char *column, const char *fmt, ...) PRINTFLIKE(4, 5);
 
 static void
 report_add(struct import_report *r, size_t line, const char *column,
     const char *fmt, ...)
 {
-	struct buf	 b;
-	va_list		 ap;
+	va_list	 ap;
 
-	r->nerrors++;
-	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS)
-		return;
-	buf_init(&b, 8192);
-	if (line > 0)
-		buf_addf(&b, "第%zu行：", line);
-	if (column != NULL)
-		buf_addf(&b, "「%s」", column);
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	report_addv(r, line, false, column, fmt, ap);
 	va_end(ap);
-	json_array_append_new(r->errors, json_pack("{sI ss? ss}",
-	    "line", (json_int_t)line, "column", column, "message", b.data));
-	buf_release(&b);
+}
+
+static void
+report_refuse(struct import_report *r, size_t line, const char *column,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	report_addv(r, line, true, column, fmt, ap);
+	va_end(ap);
 }
 
 /* Order the errors by row, keeping the order within a row. */
@@ -760,7 +782,7 @@ check_header(struct ctx *c)
 	for (i = 0; i < c->ncols; i++) {
 		lower = ascii_lower(c->a, c->colname[i]);
 		if (contains_any(lower, password_words)) {
-			report_add(c->rep, c->line, NULL,
+			report_refuse(c->rep, c->line, c->colname[i],
 			    "文件含有“密码”列（第%zu列），系统拒绝导入密码。"
 			    "请删除该列后重新导入；账号由系统管理员创建，"
 			    "本人通过一次性激活链接设置密码。", i + 1);
@@ -773,7 +795,7 @@ check_header(struct ctx *c)
 		lower = ascii_lower(c->a, header_key(c->a, c->colname[i]));
 		if (contains_any(lower, account_words) ||
 		    equals_any(lower, account_names)) {
-			report_add(c->rep, c->line, NULL,
+			report_refuse(c->rep, c->line, c->colname[i],
 			    "文件含有“账号”列（第%zu列）：这里只导入人员信息，"
 			    "不导入账号。请删除该列后重新导入；账号由系统管理员"
 			    "在系统中创建，本人通过一次性激活链接设置密码。",

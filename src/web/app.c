@@ -252,16 +252,14 @@ check_csrf(struct web *w)
 	tok = req_header(w->req, "x-csrf-token");
 	if (tok == NULL)
 		tok = kv_get(&w->form, "csrf");
-	if (w->has_session) {
-		if (tok == NULL || !secret_equal(tok, w->csrf))
-			return web_fail(w, 403, "csrf",
-			    "页面已过期，请刷新后重试", NULL);
+	if (w->has_session && tok != NULL && secret_equal(tok, w->csrf))
 		return 0;
-	}
+	if (w->has_session && w->route->roles != 0)
+		return web_fail(w, 403, "csrf", "页面已过期，请刷新后重试", NULL);
 	/*
-	 * Without a session only public routes get here (sign-in,
-	 * activation).  The API insists on a JSON body, which a cross-site
-	 * form cannot send; pages compare the form field with a cookie.
+	 * Public routes (sign-in, activation), with or without a session:
+	 * the API insists on a JSON body, which a cross-site form cannot
+	 * send; pages compare the form field with the pre-session cookie.
 	 */
 	if (w->api)
 		return 0;

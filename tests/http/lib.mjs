@@ -1,6 +1,6 @@
 // lib.mjs: start a real xiangzhi server on a fresh database, and speak HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,19 @@ export function parseDemo(text) {
 }
 
 // Start a server on a fresh database (with the demo township unless demo:false).
-export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+//   clock: true runs the server under libfaketime; srv.setClock('+31m') then
+//   moves its wall clock (monotonic time is left alone).
+export async function startServer({ demo = true, env = {}, args = [], clock = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'xz-test-'));
+  const clockFile = join(dir, 'clock');
+  if (clock) {
+    writeFileSync(clockFile, '+0\n');
+    env = {
+      LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
+      FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1',
+      DONT_FAKE_MONOTONIC: '1', ...env,
+    };
+  }
   const db = join(dir, 'x.db');
   let r = cli(['init', '--db', db]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
@@ -69,6 +80,7 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   const server = {
     url: `http://127.0.0.1:${port}`, port, dir, db, logins, proc,
     log: () => err,
+    setClock: (offset) => writeFileSync(clockFile, `${offset}\n`),
     cli: (a, o) => cli([...a, '--db', db], o),
     client: () => new Client(`http://127.0.0.1:${port}`),
     // A client signed in as a demo role ("leader", "village", "village2", ...).
