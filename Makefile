@@ -29,7 +29,8 @@ OBJS = \
 UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-html tests/unit/test-tmpl tests/unit/test-form \
 	tests/unit/test-router tests/unit/test-password tests/unit/test-audit \
-	tests/unit/test-validate tests/unit/test-templates
+	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
+	tests/unit/test-import
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

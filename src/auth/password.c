@@ -679,9 +679,11 @@ few_distinct(struct check *c)
 /*
  * The shape of the leaked table: the letters form at most two blocks of
  * at most 8 letters in all, and everything else is digits and symbols.
- * This refuses zn135246@, Zn135246135@, 135246zn@@@@, Abc12345678!,
- * Password2026! and zn@135246zn, while "correct-horse-Battery-7" (three
- * blocks) and "马上下雪了Snow2026!" (nine letters) pass.
+ * A letter beyond ASCII (a Chinese character) weighs two: one is worth
+ * about as many guesses as two Latin letters and then some.  This refuses
+ * zn135246@, Zn135246135@, 135246zn@@@@, Abc12345678!, Password2026! and
+ * zn@135246zn, while "correct-horse-Battery-7" (three blocks),
+ * "马上下雪了Snow2026!" and "冬天来了 Snow-7!" pass.
  */
 static bool
 stem_shape(const struct check *c)
@@ -692,7 +694,7 @@ stem_shape(const struct check *c)
 	for (i = 0; i < c->n; i++) {
 		cur = is_letter(c->cp[i]);
 		if (cur) {
-			nletters++;
+			nletters += c->cp[i] >= 0x80 ? 2 : 1;
 			if (!prev)
 				blocks++;
 		}

@@ -1,8 +1,7 @@
 /* import.c: people from a spreadsheet saved as CSV (UTF-8 or GBK). */
-#include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <csv.h>
@@ -133,14 +132,13 @@ struct ctx {
 	char			*cells[IMPORT_MAX_COLS];
 	bool			 big[IMPORT_MAX_COLS];
 	size_t			 ncells;
-	size_t			 overflow;	/* non-empty cells past the cap */
+	size_t			 overflow;	/* filled cells past the cap */
 	size_t			 line;		/* its row, as Excel counts */
 	bool			 prev_cr;
 	bool			 stop;
 
 	/* The header. */
 	bool			 have_header;
-	size_t			 header_line;
 	int			 preamble;
 	size_t			 ncols;
 	int			 colmap[IMPORT_MAX_COLS];
@@ -151,7 +149,6 @@ struct ctx {
 	struct import_person	*people;
 	size_t			 n;
 	size_t			 cap;
-	const char		*phone_column;
 	struct seen		*phones;
 	struct seen		*idnos;
 };
@@ -220,45 +217,6 @@ report_refuse(struct import_report *r, size_t line, const char *column,
 	va_start(ap, fmt);
 	report_addv(r, line, true, column, fmt, ap);
 	va_end(ap);
-}
-
-/* Order the errors by row, keeping the order within a row. */
-static int
-cmp_error(const void *x, const void *y)
-{
-	json_t *const	*a = x, *const *b = y;
-	json_int_t	 la, lb, ia, ib;
-
-	la = json_integer_value(json_object_get(*a, "line"));
-	lb = json_integer_value(json_object_get(*b, "line"));
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	ia = json_integer_value(json_object_get(*a, "seq"));
-	ib = json_integer_value(json_object_get(*b, "seq"));
-	return ia < ib ? -1 : ia > ib;
-}
-
-static void
-report_sort(struct import_report *r)
-{
-	json_t	**v, *e;
-	size_t	  i, n = json_array_size(r->errors);
-
-	if (n < 2)
-		return;
-	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return;
-	json_array_foreach(r->errors, i, e) {
-		json_object_set_new(e, "seq", json_integer((json_int_t)i));
-		v[i] = json_incref(e);
-	}
-	qsort(v, n, sizeof(*v), cmp_error);
-	json_array_clear(r->errors);
-	for (i = 0; i < n; i++) {
-		json_object_del(v[i], "seq");
-		json_array_append_new(r->errors, v[i]);
-	}
-	free(v);
 }
 
 /*
@@ -772,7 +730,6 @@ check_header(struct ctx *c)
 	int	 col;
 
 	c->ncols = c->ncells;
-	c->header_line = c->line;
 	for (i = 0; i < COL__MAX; i++)
 		c->where[i] = COL_NONE;
 	for (i = 0; i < c->ncols; i++)
@@ -901,7 +858,6 @@ check_phone(struct ctx *c, struct person_in *in, bool *bad)
 		return;
 	}
 	in->phone = arena_strdup(c->a, digits);
-	c->phone_column = colname(c, COL_PHONE);
 	prev = seen_add(c->a, &c->phones, in->phone, c->line);
 	if (prev != 0) {
 		report_add(c->rep, c->line, colname(c, COL_PHONE),
@@ -1136,7 +1092,6 @@ check_row(struct ctx *c)
 	}
 	c->people[c->n].line = c->line;
 	c->people[c->n].in = in;
-	c->people[c->n].phone_column = c->phone_column;
 	c->n++;
 }
 
@@ -1210,13 +1165,47 @@ on_record(int term, void *arg)
 	c->prev_cr = term == '\r';
 }
 
+/*
+ * Text that is UTF-8 with a few damaged bytes, rather than GBK: GBK byte
+ * pairs seldom happen to form UTF-8 sequences, so many good multi-byte
+ * sequences and few bad bytes mean UTF-8.  Returns the line of the first
+ * bad byte, or 0 when the text looks like GBK.
+ */
+static size_t
+broken_utf8(const char *s, size_t n)
+{
+	size_t	 i = 0, k, good = 0, bad = 0, first = 0, line = 1;
+
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8_seqlen(s + i, n - i);
+		if (k > 0) {
+			good++;
+			i += k;
+			continue;
+		}
+		if (bad++ == 0)
+			first = i;
+		i++;
+	}
+	if (bad == 0 || good < 4 * bad)
+		return 0;
+	for (i = 0; i < first; i++)
+		if (s[i] == '\n')
+			line++;
+	return line;
+}
+
 int
 import_decode(struct arena *a, const char *data, size_t len, char **out,
     size_t *outlen, const char **enc, char *why, size_t whylen)
 {
 	iconv_t		 cd;
 	char		*in, *o, *res;
-	size_t		 inleft, oleft, cap;
+	size_t		 inleft, oleft, cap, line;
 
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
 		data += 3;
@@ -1235,6 +1224,12 @@ import_decode(struct arena *a, const char *data, size_t len, char **out,
 		str_copy(why, "文件是 UTF-16 编码（Excel 的“Unicode 文本”），"
 		    "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”"
 		    "或“CSV（逗号分隔）”后重新导入。", whylen);
+		return -1;
+	}
+	if ((line = broken_utf8(data, len)) > 0) {
+		snprintf(why, whylen, "文件是 UTF-8 编码，但第%zu行附近有损坏的"
+		    "字符。请在 Excel 或 WPS 中检查这一行，另存为“CSV UTF-8"
+		    "（逗号分隔）”后重新导入。", line);
 		return -1;
 	}
 	if ((cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
@@ -1274,8 +1269,8 @@ not_csv(const char *data, size_t len)
 		    "或 WPS 中打开，选择“另存为”→“CSV UTF-8（逗号分隔）”"
 		    "或“CSV（逗号分隔）”后再导入。";
 	if (len >= 4 && memcmp(data, "\xd0\xcf\x11\xe0", 4) == 0)
-		return "这是旧版 Excel 工作簿（.xls 或 .et），不是 CSV 文件。请在"
-		    " Excel 或 WPS 中打开，选择“另存为”→“CSV（逗号分隔）”"
+		return "这是旧版 Excel 工作簿（.xls 或 .et），不是 CSV 文件。"
+		    "请在 Excel 或 WPS 中打开，选择“另存为”→“CSV（逗号分隔）”"
 		    "后再导入。";
 	return NULL;
 }
@@ -1327,10 +1322,10 @@ import_parse(struct arena *a, const char *data, size_t len,
 	done = csv_parse(&p, text, tlen, on_field, on_record, c);
 	if (done != tlen) {
 		if (!c->stop)
-			report_add(rep, c->line, NULL, "CSV 格式错误：引号不成对"
-			    "（%s）。如果是在记事本中编辑的，请检查这一行的"
-			    "英文双引号；也可以用 Excel 或 WPS 打开后另存为"
-			    " CSV 再导入。",
+			report_add(rep, c->line, NULL, "CSV 格式错误："
+			    "引号不成对（%s）。如果是在记事本中编辑的，"
+			    "请检查这一行的英文双引号；也可以用 Excel 或 WPS "
+			    "打开后另存为 CSV 再导入。",
 			    csv_error(&p) == CSV_EPARSE ? "字段中间或末尾多了"
 			    "引号" : "内存不足");
 		csv_free(&p);
@@ -1361,11 +1356,9 @@ import_people(struct db *db, const struct scope *sc, const char *data,
     size_t len, bool dry_run, const struct audit_actor *who,
     struct import_report *rep)
 {
-	struct scope		 town = { sc->township_id, 0 };
-	struct person_filter	 f;
 	struct import_person	*people;
 	struct arena		 a;
-	json_t			*villages, *res, *d;
+	json_t			*villages, *d;
 	int64_t			 id;
 	size_t			 n, i;
 	int			 rc;
@@ -1388,27 +1381,6 @@ import_people(struct db *db, const struct scope *sc, const char *data,
 		if (sc->village_id != 0 && people[i].in.village_id == 0)
 			people[i].in.village_id = sc->village_id;
 
-	/* Someone in the township already has the number: imported twice? */
-	for (i = 0; i < n; i++) {
-		if (people[i].in.phone == NULL)
-			continue;
-		memset(&f, 0, sizeof(f));
-		f.q = people[i].in.phone;
-		f.limit = 1;
-		if ((res = org_people(db, &town, &f, &rc)) == NULL)
-			goto out;
-		if (json_integer_value(json_object_get(res, "total")) > 0)
-			report_add(rep, people[i].line, people[i].phone_column,
-			    "系统中已有人员使用这个号码（这个文件是否已经"
-			    "导入过？）。");
-		json_decref(res);
-	}
-	if (rep->nerrors > 0) {
-		report_sort(rep);
-		rep->ok = 0;
-		rc = IMPORT_INVALID;
-		goto out;
-	}
 	if (dry_run) {
 		rc = IMPORT_OK;
 		goto out;

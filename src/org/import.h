@@ -31,36 +31,33 @@ enum import_rc {
 /*
  * What an import found.  "errors" (owned) is a JSON array of
  * {line, column, message}: "line" is the row number as Excel or WPS shows
- * it (the file's first line is row 1, a cell with line breaks stays in one
- * row, blank rows count), 0 for a problem with the whole file; "column" is the
- * user's own column name or null; "message" is the complete Chinese text
- * to show, "第N行：「列名」问题说明".  "nerrors" counts every error, even
- * past the IMPORT_MAX_ERRORS kept.  "rows" counts data rows (blank rows
- * are skipped), "ok" the valid ones.  "refused" (static text, or NULL)
- * says the whole file was turned away for a column it must not have.
- * Messages never quote a password cell, nor the name, phone, ID number,
- * address or note of a person.
+ * it (the file's first line is row 1, a cell with line breaks stays in
+ * one row, blank rows count), 0 for a problem with the whole file;
+ * "column" is the user's own column name or null; "message" is the
+ * complete Chinese text to show, "第N行：「列名」问题说明" (a refusal of
+ * the whole file has no prefix).  "nerrors" counts every error, even past
+ * the IMPORT_MAX_ERRORS kept.  "rows" counts data rows (blank rows are
+ * skipped), "ok" the valid ones.  "refused" is NULL, "password_column" or
+ * "account_column" (static text): the file was turned away for a column
+ * it must not have.  Messages never quote a password cell, nor the name,
+ * phone, ID number, address or note of a person.
  */
 struct import_report {
 	size_t		 rows;
 	size_t		 ok;
 	size_t		 nerrors;
 	bool		 imported;
-	const char	*refused;	/* "password_column", "account_column" */
+	const char	*refused;
 	json_t		*errors;
 };
 
 void	 import_report_init(struct import_report *);
 void	 import_report_release(struct import_report *);
 
-/*
- * One valid row: the person to save, the row it came from, and the
- * user's name for the phone column (for later messages).  All borrowed.
- */
+/* One valid row: the person to save and the row it came from. */
 struct import_person {
 	size_t			 line;
 	struct person_in	 in;
-	const char		*phone_column;
 };
 
 /*
@@ -87,9 +84,9 @@ int	 import_parse(struct arena *, const char *data, size_t len,
 	    struct import_report *);
 
 /*
- * Import people into the scope's township.  Everything is checked first
- * (including phone numbers already held by someone in the township); if
- * any row is bad, nothing is written.  Unless "dry_run", all rows are then
+ * Import people into the scope's township.  Everything is checked first;
+ * if any row is bad, nothing is written.  Rows without a village go to
+ * scope->village_id when it is set.  Unless "dry_run", all rows are then
  * saved in one transaction with one audit record "import.people" {rows}.
  * A file with a password column is refused and the refusal audited.
  * Returns IMPORT_OK, IMPORT_INVALID (see the report) or a DB_* code < 0.

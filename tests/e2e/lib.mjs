@@ -1,7 +1,6 @@
 // lib.mjs: headless Debian chromium through playwright-core, with screenshots per step.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../http/lib.mjs';
 
@@ -13,21 +12,21 @@ export const SIZES = {
 };
 
 // A browser as the architecture notes prescribe: no sandbox (root in CI),
-// no background networking (the machine has no internet), fresh profile.
+// no background networking (the machine has no internet).  Playwright gives
+// every launch a fresh temporary profile of its own.
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'xz-chromium-'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', `--user-data-dir=${profile}`,
+      '--disable-sync',
     ],
   });
   return {
     browser,
-    close: async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
+    close: () => browser.close(),
   };
 }
 

@@ -261,6 +261,8 @@ Test(password, rejects_stem_digits_symbols_not_on_any_list)
 		{ "Ab@864209753Cd", MSG_SHAPE },	/* two short blocks */
 		{ "Password2026!", MSG_SHAPE },		/* 8 letters */
 		{ "张三🙂864209753@A", MSG_SHAPE },	/* a Chinese stem */
+		{ "马A1352461357@", MSG_SHAPE },	/* one character weighs 2 */
+		{ "冬天来了 Snow-7!", NULL },		/* 4 CJK count as 8 + 4 */
 		{ "Pass2026!word", MSG_SHAPE },
 		{ "Passwords2026!", NULL },		/* 9 letters */
 		{ "correct-horse-Battery-7", NULL },
