@@ -9,7 +9,7 @@ CFLAGS += -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
 # One line per module; adding a file is one visible line (kcgi).
 OBJS = \
 	src/base/buf.o src/base/arena.o src/base/log.o src/base/utf8.o \
-	src/base/str.o src/base/timeutil.o \
+	src/base/str.o src/base/timeutil.o src/base/jsonmem.o \
 	src/html/html.o src/html/tmpl.o \
 	src/http/form.o src/http/router.o src/http/server.o src/http/req.o \
 	src/db/db.o src/db/migrate.o src/db/sqltab.o \

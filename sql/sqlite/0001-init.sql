@@ -77,12 +77,14 @@ CREATE TABLE person (
 	idno_enc	BLOB,
 	idno_mac	BLOB,
 	note		TEXT NOT NULL DEFAULT '',
+	posts_label	TEXT NOT NULL DEFAULT '',	-- current posts, for lists
 	created_at	TEXT NOT NULL,
 	updated_at	TEXT NOT NULL,
 	CHECK ((phone_enc IS NULL) = (phone_mask IS NULL)),
 	CHECK ((idno_enc IS NULL) = (idno_mask IS NULL))
 ) STRICT;
-CREATE INDEX person_scope ON person (township_id, village_id, id);
+CREATE INDEX person_township ON person (township_id, id);
+CREATE INDEX person_village ON person (village_id, id);
 CREATE INDEX person_phone ON person (phone_mac) WHERE phone_mac IS NOT NULL;
 CREATE INDEX person_idno ON person (idno_mac) WHERE idno_mac IS NOT NULL;
 CREATE INDEX person_household ON person (household_id);

@@ -8,6 +8,7 @@
 
 #include "audit/audit.h"
 #include "auth/secret.h"
+#include "base/jsonmem.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
@@ -158,11 +159,13 @@ audit_write(struct db *db, const struct audit_actor *who, const char *action,
 	db_bind_blob(st, 14, prev, sizeof(prev));
 	db_bind_blob(st, 15, hash, sizeof(hash));
 	rc = db_exec(st);
-	free(dj);
-	if (rc != DB_OK)
+	jsonmem_free(dj);
+	if (rc != DB_OK) {
 		log_warn("audit write failed for %s; the change is refused",
 		    action);
-	return rc;
+		return DB_UNAVAIL;	/* never "conflict": the log failed */
+	}
+	return DB_OK;
 }
 
 int
@@ -267,10 +270,11 @@ audit_list(struct db *db, int64_t township, const struct audit_filter *f,
 	while ((r = db_step(st)) == DB_ROW) {
 		detail = json_loads(db_col_text(st, 9), 0, NULL);
 		last = db_col_int64(st, 0);
-		json_array_append_new(items, json_pack("{so so so so so so so"
+		json_array_append_new(items, json_pack("{so so so so so so so so"
 		    " so so so so ss}",
 		    "id", db_json_int(st, 0),
-		    "at", db_json_time(st, 1),
+		    "at", db_json_iso_cn(st, 1),
+		    "at_label", db_json_time(st, 1),
 		    "actor", db_json_text(st, 2),
 		    "role", db_json_text(st, 3),
 		    "addr", db_json_text(st, 4),

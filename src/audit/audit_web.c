@@ -59,7 +59,7 @@ audit_page(struct web *w)
 		    "日期格式不正确（如 2026-01-05）", "from");
 	res_q = req_query(w->req, "result");
 	f.result = str_eq(res_q, "ok") || str_eq(res_q, "fail") ? res_q : NULL;
-	f.limit = 100;
+	f.limit = 50;
 	if (req_query(w->req, "limit") != NULL) {
 		if (str_to_int64(req_query(w->req, "limit"), 1, 200, &lim) != 0)
 			return web_fail(w, 422, "invalid",

@@ -229,10 +229,19 @@ account_new(struct web *w)
 static int
 not_self(struct web *w, int64_t id)
 {
-	if (id == w->actor.id)
-		return web_fail(w, 403, "forbidden",
-		    "不能对自己的账号进行管理操作", NULL);
-	return 0;
+	struct audit_actor	 who;
+	json_t			*d;
+
+	if (id != w->actor.id)
+		return 0;
+	who = web_audit_actor(w);
+	d = json_pack("{ss ss}", "route", w->api ? w->route->api :
+	    w->route->path, "reason", "self");
+	audit_write_alone(w->db, &who, "access.denied", "account", id, false,
+	    d);
+	json_decref(d);
+	return web_fail(w, 403, "forbidden", "不能对自己的账号进行管理操作",
+	    NULL);
 }
 
 enum action { ACT_DISABLE, ACT_ENABLE, ACT_UNLOCK, ACT_RESET };

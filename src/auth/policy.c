@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/policy.h"
+#include "base/jsonmem.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -164,7 +165,7 @@ policy_store(struct db *db, const struct policy *p)
 	db_bind_text(st, 2, s);
 	db_bind_text(st, 3, now);
 	rc = db_exec(st);
-	free(s);
+	jsonmem_free(s);
 	json_decref(o);
 	policy_flush();
 	return rc;

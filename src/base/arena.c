@@ -1,4 +1,5 @@
 /* arena.c: bump allocation from a list of blocks. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,26 @@ arena_init(struct arena *a)
 void *
 arena_alloc(struct arena *a, size_t n)
 {
+	void	*p = arena_alloc_raw(a, n);
+
+	memset(p, 0, n ? n : 1);
+	return p;
+}
+
+void *
+arena_alloc_raw(struct arena *a, size_t n)
+{
 	struct arena_block	*b;
 	size_t			 sz;
 	void			*p;
 
+	if (n > SIZE_MAX / 2)
+		die("impossible allocation of %zu bytes", n);
 	n = align_up(n ? n : 1);
 	a->used += n;
 	if (a->first_off + n <= sizeof(a->first)) {
 		p = a->first + a->first_off;
 		a->first_off += n;
-		memset(p, 0, n);
 		return p;
 	}
 	b = a->head;
@@ -64,7 +75,6 @@ arena_alloc(struct arena *a, size_t n)
 	}
 	p = b->data + b->off;
 	b->off += n;
-	memset(p, 0, n);
 	return p;
 }
 

@@ -19,12 +19,13 @@ struct arena_block;
 struct arena {
 	struct arena_block	*head;
 	size_t			 used;	/* bytes handed out, for metrics */
-	char			 first[2048];	/* small requests need no malloc */
+	_Alignas(16) char	 first[2048];	/* small requests need no malloc */
 	size_t			 first_off;
 };
 
 void	 arena_init(struct arena *);
 void	*arena_alloc(struct arena *, size_t);		/* zeroed */
+void	*arena_alloc_raw(struct arena *, size_t);	/* not zeroed */
 char	*arena_strdup(struct arena *, const char *);
 char	*arena_strndup(struct arena *, const char *, size_t);
 char	*arena_printf(struct arena *, const char *, ...) PRINTFLIKE(2, 3);

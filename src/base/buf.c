@@ -80,32 +80,30 @@ buf_addc(struct buf *b, char c)
 void
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
+	char	 tmp[256];
 	va_list	 cp;
 	int	 n;
 
 	if (b->err)
 		return;
-	buf_grow(b, 64);
-	if (b->err)
-		return;
+	/* Most output is short: format on the stack, append once. */
 	va_copy(cp, ap);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, cp);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
 	va_end(cp);
 	if (n < 0) {
-		b->data[b->len] = '\0';
 		b->err = BUF_ENOMEM;
 		return;
 	}
-	if ((size_t)n >= b->cap - b->len) {
-		buf_grow(b, (size_t)n);
-		if (b->err) {
-			b->data[b->len] = '\0';
-			return;
-		}
-		va_copy(cp, ap);
-		vsnprintf(b->data + b->len, b->cap - b->len, fmt, cp);
-		va_end(cp);
+	if ((size_t)n < sizeof(tmp)) {
+		buf_add(b, tmp, (size_t)n);
+		return;
 	}
+	buf_grow(b, (size_t)n);		/* checks the cap */
+	if (b->err)
+		return;
+	va_copy(cp, ap);
+	vsnprintf(b->data + b->len, b->cap - b->len, fmt, cp);
+	va_end(cp);
 	b->len += (size_t)n;
 }
 

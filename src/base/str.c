@@ -11,7 +11,8 @@ str_to_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 	char		*end;
 	long long	 v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+	/* strtoll would skip leading white space and take a '+'. */
+	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '-'))
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);

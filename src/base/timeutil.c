@@ -136,6 +136,18 @@ time_iso_cn(int64_t ms, char out[32])
 }
 
 void
+time_iso_cn_ms(int64_t ms, char out[40])
+{
+	int64_t	 days;
+	int	 y, mo, d, h, mi, s, milli;
+
+	split_ms(ms + TIME_CN_OFFSET_MS, &days, &h, &mi, &s, &milli);
+	date_to_ymd(days, &y, &mo, &d);
+	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00",
+	    y, mo, d, h, mi, s, milli);
+}
+
+void
 time_show_cn(int64_t ms, char out[32])
 {
 	int64_t	 days;

@@ -25,6 +25,8 @@ void	 time_iso_utc(int64_t ms, char out[TIME_ISO_LEN]);
 int	 time_parse_utc(const char *s, int64_t *ms);
 /* "2026-11-29T14:00:00+08:00" in Asia/Shanghai (26 bytes). */
 void	 time_iso_cn(int64_t ms, char out[32]);
+/* "2026-11-29T14:00:00.123+08:00" in Asia/Shanghai (40 bytes). */
+void	 time_iso_cn_ms(int64_t ms, char out[40]);
 /* "2026-11-29 14:00" in Asia/Shanghai. */
 void	 time_show_cn(int64_t ms, char out[32]);
 

@@ -68,25 +68,17 @@ user_list(struct db *db)
 	return EXIT_OK;
 }
 
+/* Set a password read beforehand ("pw" is wiped). */
 static int
-set_password(struct db *db, int64_t id, bool from_stdin)
+set_password(struct db *db, int64_t id, char *pw, size_t pwlen)
 {
 	struct audit_actor	 who = cli_actor();
-	char			 pw[1100], msg[256];
+	char			 msg[256];
 	int			 rc;
 
-	if (!from_stdin) {
-		fprintf(stderr, "xiangzhi: give --password-stdin and the"
-		    " password on standard input\n");
-		return EXIT_USAGE;
-	}
-	if (cli_read_secret(pw, sizeof(pw)) != 0) {
-		fprintf(stderr, "xiangzhi: no password on standard input\n");
-		return EXIT_USER;
-	}
 	rc = auth_set_password(db, id, pw, true, &who, time_now_ms(), msg,
 	    sizeof(msg));
-	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(pw, pwlen);
 	if (rc == AUTH_POLICY) {
 		fprintf(stderr, "xiangzhi: %s\n", msg);
 		return EXIT_USER;
@@ -113,6 +105,7 @@ cmd_user(int argc, char *argv[])
 	const char		*db_flag = NULL, *key_flag = NULL, *sub;
 	const char		*village = NULL, *login = NULL, *path;
 	struct audit_actor	 who = cli_actor();
+	char			 pw[1100];
 	struct account_in	 in;
 	struct db		*db;
 	unsigned		 roles = 0, r;
@@ -159,6 +152,19 @@ cmd_user(int argc, char *argv[])
 		}
 		login = argv[optind];
 	}
+	/* The password first: nothing is created without one. */
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) {
+		if (!from_stdin) {
+			fprintf(stderr, "xiangzhi: give --password-stdin and the"
+			    " password on standard input\n");
+			return EXIT_USAGE;
+		}
+		if (cli_read_secret(pw, sizeof(pw)) != 0) {
+			fprintf(stderr, "xiangzhi: no password on standard"
+			    " input\n");
+			return EXIT_USER;
+		}
+	}
 	path = cli_option(db_flag, "XIANGZHI_DB", "xiangzhi.db");
 	if ((db = cli_open(path, cli_key_path(path, key_flag), false)) == NULL)
 		return EXIT_USER;
@@ -193,11 +199,6 @@ cmd_user(int argc, char *argv[])
 			    " --village NAME\n");
 			goto out;
 		}
-		if (!from_stdin) {
-			fprintf(stderr, "xiangzhi: give --password-stdin\n");
-			ret = EXIT_USAGE;
-			goto out;
-		}
 		rc = db_begin(db);
 		if (rc == 0)
 			rc = account_create(db, &in, time_now_ms(), &id);
@@ -215,7 +216,7 @@ cmd_user(int argc, char *argv[])
 			    " taken, or the person has an account)\n", login);
 			goto out;
 		}
-		if ((ret = set_password(db, id, true)) != EXIT_OK) {
+		if ((ret = set_password(db, id, pw, sizeof(pw))) != EXIT_OK) {
 			fprintf(stderr, "xiangzhi: account '%s' was created but"
 			    " has no password; run 'xiangzhi user passwd'\n",
 			    login);
@@ -227,7 +228,7 @@ cmd_user(int argc, char *argv[])
 			fprintf(stderr, "xiangzhi: no account '%s'\n", login);
 			goto out;
 		}
-		ret = set_password(db, id, from_stdin);
+		ret = set_password(db, id, pw, sizeof(pw));
 		if (ret == EXIT_OK)
 			printf("password of %s changed; its sessions ended\n",
 			    login);
@@ -255,6 +256,7 @@ cmd_user(int argc, char *argv[])
 		ret = EXIT_USAGE;
 	}
 out:
+	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	return ret;
 }

@@ -508,7 +508,8 @@ db_json_text(struct db_stmt *st, int i)
 {
 	const char	*s = db_col_text(st, i);
 
-	return s ? json_stringn(s, db_col_bytes(st, i)) : json_null();
+	/* Stored text was validated as UTF-8 on its way in. */
+	return s ? json_stringn_nocheck(s, db_col_bytes(st, i)) : json_null();
 }
 
 json_t *
@@ -534,5 +535,18 @@ db_json_time(struct db_stmt *st, int i)
 	if (s == NULL || time_parse_utc(s, &ms) != 0)
 		return json_null();
 	time_show_cn(ms, out);
+	return json_string(out);
+}
+
+json_t *
+db_json_iso_cn(struct db_stmt *st, int i)
+{
+	const char	*s = db_col_text(st, i);
+	int64_t		 ms;
+	char		 out[40];
+
+	if (s == NULL || time_parse_utc(s, &ms) != 0)
+		return json_null();
+	time_iso_cn_ms(ms, out);
 	return json_string(out);
 }

@@ -12,6 +12,8 @@ json_t	*db_json_text(struct db_stmt *, int i);
 json_t	*db_json_int(struct db_stmt *, int i);
 /* Stored UTC time text as "2026-11-29 14:00" in Asia/Shanghai, or null. */
 json_t	*db_json_time(struct db_stmt *, int i);
+/* Stored UTC time text as "2026-11-29T14:00:00.123+08:00", or null. */
+json_t	*db_json_iso_cn(struct db_stmt *, int i);
 /* Column "i" (0/1) as a JSON boolean. */
 json_t	*db_json_bool(struct db_stmt *, int i);
 

@@ -75,9 +75,10 @@ parse_target(struct req *r, const char *uri)
 	char		*path;
 	size_t		 plen;
 
+	/* A refused target still says whether it was for the API. */
 	if (strlen(uri) > HTTP_MAX_URL) {
 		r->error = 414;
-		r->path = "/";
+		r->path = str_has_prefix(uri, "/api/") ? "/api/" : "/";
 		r->query_string = "";
 		return;
 	}
@@ -87,7 +88,7 @@ parse_target(struct req *r, const char *uri)
 	if (plen == 0 || uri[0] != '/' ||
 	    form_urldecode(&r->arena, uri, plen, false, &path, NULL) != 0) {
 		r->error = 400;
-		r->path = "/";
+		r->path = str_has_prefix(uri, "/api/") ? "/api/" : "/";
 		return;
 	}
 	r->path = path;

@@ -57,6 +57,8 @@ int	 org_place_ok(struct db *, const struct scope *, int64_t village_id,
 /* Options for forms: [{id, name, groups: [{id, name}]}]. */
 json_t	*org_village_options(struct db *, const struct scope *, int *rc);
 json_t	*org_unit_options(struct db *, const struct scope *, int *rc);
+/* Just the villages: [{id, name}]. */
+json_t	*org_village_names(struct db *, const struct scope *, int *rc);
 
 /* Households (户). */
 /*

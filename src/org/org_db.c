@@ -29,8 +29,11 @@ enum org_sql {
 	ORG_SQL_PLACE_OK,
 	ORG_SQL_VILLAGE_OPTIONS,
 	ORG_SQL_UNIT_OPTIONS,
+	ORG_SQL_VILLAGE_NAMES,
 	ORG_SQL_PEOPLE,
-	ORG_SQL_PEOPLE_COUNT,
+	ORG_SQL_POSTS_LABEL,
+	ORG_SQL_POSTS_LABEL_UNIT,
+	ORG_SQL_POSTS_LABEL_VILLAGE,
 	ORG_SQL_PERSON,
 	ORG_SQL_PERSON_POSTS,
 	ORG_SQL_PERSON_INSERT,
@@ -60,11 +63,12 @@ enum org_sql {
 	" AND (?6 IS NULL OR p.phone_mac = ?6)" \
 	" AND (?7 IS NULL OR p.kind = ?7)"
 
+/* A person's current posts as one label ("司法所所长、龙咀子村村文书"). */
 #define POSTS_OF(col) \
-	"(SELECT group_concat(coalesce(u.name, vv.name) || po.title, '、')" \
-	" FROM post po LEFT JOIN unit u ON u.id = po.unit_id" \
+	"coalesce((SELECT group_concat(coalesce(u.name, vv.name) || po.title," \
+	" '、') FROM post po LEFT JOIN unit u ON u.id = po.unit_id" \
 	" LEFT JOIN village vv ON vv.id = po.village_id" \
-	" WHERE po.person_id = " col " AND po.ended_on IS NULL)"
+	" WHERE po.person_id = " col " AND po.ended_on IS NULL), '')"
 
 static const char *const org_sql[ORG_SQL__MAX] = {
 	[ORG_SQL_TOWNSHIP_NAME] = "SELECT name FROM township WHERE id = ?1",
@@ -131,17 +135,28 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	    " LEFT JOIN village_group g ON g.village_id = v.id"
 	    " WHERE v.township_id = ?1 AND (?2 IS NULL OR v.id = ?2)"
 	    " ORDER BY v.sort, v.id, g.sort, g.id",
+	[ORG_SQL_VILLAGE_NAMES] =
+	    "SELECT id, name FROM village WHERE township_id = ?1"
+	    " AND (?2 IS NULL OR id = ?2) ORDER BY sort, id",
 	[ORG_SQL_UNIT_OPTIONS] =
 	    "SELECT id, name FROM unit WHERE township_id = ?1 AND active = 1"
 	    " ORDER BY sort, id",
 	[ORG_SQL_PEOPLE] =
 	    "SELECT p.id, p.name, p.kind, p.sex, p.birth_year, p.village_id,"
-	    " v.name, g.name, p.phone_mask, " POSTS_OF("p.id")
+	    " v.name, g.name, p.phone_mask, p.posts_label"
 	    " FROM person p LEFT JOIN village v ON v.id = p.village_id"
 	    " LEFT JOIN village_group g ON g.id = p.group_id"
 	    PEOPLE_WHERE " AND p.id > ?8 ORDER BY p.id LIMIT ?9",
-	[ORG_SQL_PEOPLE_COUNT] =
-	    "SELECT count(*) FROM person p" PEOPLE_WHERE,
+	/* Labels are kept when posts change, not computed per list row. */
+	[ORG_SQL_POSTS_LABEL] =
+	    "UPDATE person SET posts_label = " POSTS_OF("person.id")
+	    " WHERE id = ?1",
+	[ORG_SQL_POSTS_LABEL_UNIT] =
+	    "UPDATE person SET posts_label = " POSTS_OF("person.id")
+	    " WHERE id IN (SELECT person_id FROM post WHERE unit_id = ?1)",
+	[ORG_SQL_POSTS_LABEL_VILLAGE] =
+	    "UPDATE person SET posts_label = " POSTS_OF("person.id")
+	    " WHERE id IN (SELECT person_id FROM post WHERE village_id = ?1)",
 	[ORG_SQL_PERSON] =
 	    "SELECT p.id, p.name, p.kind, p.sex, p.birth_year, p.village_id,"
 	    " v.name, p.group_id, g.name, p.address, p.phone_mask, p.idno_mask,"
@@ -206,6 +221,8 @@ const struct db_sqltab org_sqltab = { "org", org_sql, ORG_SQL__MAX };
 
 const char *const unit_kinds[] = { "office", "station", "centre", NULL };
 const char *const unit_kind_labels[] = { "机关办室", "站所", "中心", NULL };
+
+static int	 posts_label(struct db *, enum org_sql, int64_t);
 
 static struct db_stmt *
 stmt(struct db *db, enum org_sql id)
@@ -378,7 +395,7 @@ org_unit_save(struct db *db, const struct scope *sc, int64_t *id,
 		*id = db_last_id(db);
 	else if (db_changes(db) == 0)
 		return DB_DONE;		/* not found */
-	return DB_OK;
+	return posts_label(db, ORG_SQL_POSTS_LABEL_UNIT, *id);
 }
 
 static json_t *
@@ -468,7 +485,7 @@ org_village_save(struct db *db, const struct scope *sc, int64_t *id,
 		*id = db_last_id(db);
 	else if (db_changes(db) == 0)
 		return DB_DONE;
-	return DB_OK;
+	return posts_label(db, ORG_SQL_POSTS_LABEL_VILLAGE, *id);
 }
 
 int
@@ -528,15 +545,23 @@ org_village_options(struct db *db, const struct scope *sc, int *rc)
 	while ((r = db_step(st)) == DB_ROW) {
 		vid = db_col_int64(st, 0);
 		if (vid != last) {
-			v = json_pack("{sI so s[]}", "id", (json_int_t)vid,
-			    "name", db_json_text(st, 1), "groups");
+			v = json_object();
+			json_object_set_new_nocheck(v, "id", json_integer(vid));
+			json_object_set_new_nocheck(v, "name",
+			    db_json_text(st, 1));
+			json_object_set_new_nocheck(v, "groups", json_array());
 			json_array_append_new(a, v);
 			last = vid;
 		}
-		if (!db_col_null(st, 2))
-			json_array_append_new(json_object_get(v, "groups"),
-			    json_pack("{so so}", "id", db_json_int(st, 2),
-			    "name", db_json_text(st, 3)));
+		if (!db_col_null(st, 2)) {
+			json_t	*g = json_object();
+
+			json_object_set_new_nocheck(g, "id",
+			    db_json_int(st, 2));
+			json_object_set_new_nocheck(g, "name",
+			    db_json_text(st, 3));
+			json_array_append_new(json_object_get(v, "groups"), g);
+		}
 	}
 	db_reset(st);
 	*rc = r == DB_DONE ? DB_OK : r;
@@ -550,8 +575,20 @@ org_village_options(struct db *db, const struct scope *sc, int *rc)
 static json_t *
 option_row(struct db_stmt *st)
 {
-	return json_pack("{so so}", "id", db_json_int(st, 0), "name",
-	    db_json_text(st, 1));
+	json_t	*o = json_object();
+
+	json_object_set_new_nocheck(o, "id", db_json_int(st, 0));
+	json_object_set_new_nocheck(o, "name", db_json_text(st, 1));
+	return o;
+}
+
+json_t *
+org_village_names(struct db *db, const struct scope *sc, int *rc)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_VILLAGE_NAMES);
+
+	bind_scope(st, sc);
+	return rows(st, option_row, rc);
 }
 
 json_t *
@@ -563,25 +600,29 @@ org_unit_options(struct db *db, const struct scope *sc, int *rc)
 	return rows(st, option_row, rc);
 }
 
+/* One row of the people ledger: built by hand, it runs 50 times a page. */
 static json_t *
 person_row(struct db_stmt *st)
 {
-	const char	*sex = db_col_text(st, 3);
+	json_t		*o = json_object();
 	const char	*kind = db_col_text(st, 2);
+	const char	*sex = db_col_text(st, 3);
 
-	return json_pack("{so so ss ss so ss so so so so so so}",
-	    "id", db_json_int(st, 0),
-	    "name", db_json_text(st, 1),
-	    "kind", kind,
-	    "kind_label", str_eq(kind, "cadre") ? "干部" : "群众",
-	    "sex", sex ? json_string(sex) : json_null(),
-	    "sex_label", sex_label(sex),
-	    "birth_year", db_json_int(st, 4),
-	    "village_id", db_json_int(st, 5),
-	    "village", db_json_text(st, 6),
-	    "group", db_json_text(st, 7),
-	    "phone", db_json_text(st, 8),
-	    "posts", db_json_text(st, 9));
+	json_object_set_new_nocheck(o, "id", db_json_int(st, 0));
+	json_object_set_new_nocheck(o, "name", db_json_text(st, 1));
+	json_object_set_new_nocheck(o, "kind", db_json_text(st, 2));
+	json_object_set_new_nocheck(o, "kind_label", json_string_nocheck(
+	    str_eq(kind, "cadre") ? "干部" : "群众"));
+	json_object_set_new_nocheck(o, "sex", db_json_text(st, 3));
+	json_object_set_new_nocheck(o, "sex_label",
+	    json_string_nocheck(sex_label(sex)));
+	json_object_set_new_nocheck(o, "birth_year", db_json_int(st, 4));
+	json_object_set_new_nocheck(o, "village_id", db_json_int(st, 5));
+	json_object_set_new_nocheck(o, "village", db_json_text(st, 6));
+	json_object_set_new_nocheck(o, "group", db_json_text(st, 7));
+	json_object_set_new_nocheck(o, "phone", db_json_text(st, 8));
+	json_object_set_new_nocheck(o, "posts", db_json_text(st, 9));
+	return o;
 }
 
 /* Bind the people filters ?1 .. ?7. */
@@ -612,20 +653,8 @@ org_people(struct db *db, const struct scope *sc,
 	struct db_stmt	*st;
 	json_t		*items, *res;
 	char		 digits[12];
-	int64_t		 total = 0;
 	size_t		 n;
-	int		 r;
 
-	st = stmt(db, ORG_SQL_PEOPLE_COUNT);
-	bind_people(st, sc, f, digits);
-	r = db_step(st);
-	if (r == DB_ROW)
-		total = db_col_int64(st, 0);
-	db_reset(st);
-	if (r < 0) {
-		*rc = r;
-		return NULL;
-	}
 	st = stmt(db, ORG_SQL_PEOPLE);
 	bind_people(st, sc, f, digits);
 	db_bind_int64(st, 8, f->after);
@@ -633,8 +662,7 @@ org_people(struct db *db, const struct scope *sc,
 	if ((items = rows(st, person_row, rc)) == NULL)
 		return NULL;
 	n = json_array_size(items);
-	res = json_pack("{so sn sI}", "items", items, "next", "total",
-	    (json_int_t)total);
+	res = json_pack("{so sn}", "items", items, "next");
 	if (n > (size_t)f->limit) {
 		json_array_remove(items, n - 1);
 		json_object_set_new(res, "next", json_sprintf("%lld",
@@ -642,6 +670,16 @@ org_people(struct db *db, const struct scope *sc,
 		    json_array_get(items, n - 2), "id"))));
 	}
 	return res;
+}
+
+/* Recompute the posts label of one person, or of everyone in a place. */
+static int
+posts_label(struct db *db, enum org_sql which, int64_t id)
+{
+	struct db_stmt	*st = stmt(db, which);
+
+	db_bind_int64(st, 1, id);
+	return db_exec(st);
 }
 
 static json_t *
@@ -837,7 +875,7 @@ org_post_add(struct db *db, const struct scope *sc, int64_t person_id,
 	if ((rc = db_exec(st)) != DB_OK)
 		return rc;
 	*id = db_last_id(db);
-	return DB_OK;
+	return posts_label(db, ORG_SQL_POSTS_LABEL, person_id);
 }
 
 int
@@ -856,7 +894,9 @@ org_post_end(struct db *db, const struct scope *sc, int64_t post_id,
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	return rc == DB_ROW ? DB_OK : DB_DONE;
+	if (rc != DB_ROW)
+		return DB_DONE;
+	return posts_label(db, ORG_SQL_POSTS_LABEL, *person_id);
 }
 
 int

@@ -86,7 +86,7 @@ person_list(struct web *w)
 	w->model = res;
 	if (w->api)
 		return 200;
-	villages = org_village_options(w->db, &w->scope, &rc);
+	villages = org_village_names(w->db, &w->scope, &rc);
 	units = villages ? org_unit_options(w->db, &w->scope, &rc) : NULL;
 	if (units == NULL) {
 		json_decref(villages);

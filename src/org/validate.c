@@ -61,7 +61,9 @@ idno_normalise(const char *in, char out[19])
 	    (out[9] - '0');
 	m = (out[10] - '0') * 10 + (out[11] - '0');
 	d = (out[12] - '0') * 10 + (out[13] - '0');
-	return date_valid(y, m, d) ? 0 : -1;
+	if (!date_valid(y, m, d) || date_from_ymd(y, m, d) > date_today_cn())
+		return -1;	/* no such day, or not born yet */
+	return 0;
 }
 
 void

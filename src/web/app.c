@@ -5,6 +5,7 @@
 
 #include "auth/auth.h"
 #include "auth/role.h"
+#include "base/jsonmem.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -35,6 +36,7 @@ app_init(const struct app_config *c)
 	size_t	 i;
 
 	cfg = *c;
+	jsonmem_init();
 	if (view_init(c->strict) != 0)
 		return -1;
 	for (i = 0; i < nroutes; i++) {
@@ -550,6 +552,7 @@ handle(struct req *r, struct resp *rs)
 
 	w->resp = rs;
 	w->now = time_now_ms();
+	jsonmem_use(&r->arena);
 	if (r->error == 0 && (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
 	    static_serve(r, rs))
 		return;
@@ -579,9 +582,9 @@ handle(struct req *r, struct resp *rs)
 			resp_header(r, rs, "Set-Cookie", w->set_cookie[i]);
 	view_security_headers(w, true);
 	view_compress(w);
-	json_decref(w->model);
-	json_decref(w->json);
+	/* The model lives in the request's arena: dropping it costs nothing. */
 	w->model = w->json = NULL;
+	jsonmem_use(NULL);
 }
 
 static void

@@ -21,13 +21,17 @@ opt_list(const char *const *values, const char *const *labels,
 }
 
 static json_t *
-opt_one(json_int_t id, const char *label, int64_t sel)
+opt_one(json_int_t id, json_t *label, int64_t sel)
 {
+	json_t	*o = json_object();
 	char	 v[24];
 
 	snprintf(v, sizeof(v), "%" JSON_INTEGER_FORMAT, id);
-	return json_pack("{ss ss sb}", "value", v, "label", label ? label : "",
-	    "selected", id == sel);
+	json_object_set_new_nocheck(o, "value", json_string_nocheck(v));
+	json_object_set_nocheck(o, "label", json_is_string(label) ? label :
+	    json_string_nocheck(""));
+	json_object_set_new_nocheck(o, "selected", json_boolean(id == sel));
+	return o;
 }
 
 json_t *
@@ -38,8 +42,7 @@ opt_ids(json_t *rows, int64_t sel)
 
 	json_array_foreach(rows, i, r)
 		json_array_append_new(a, opt_one(json_integer_value(
-		    json_object_get(r, "id")), json_string_value(
-		    json_object_get(r, "name")), sel));
+		    json_object_get(r, "id")), json_object_get(r, "name"), sel));
 	return a;
 }
 

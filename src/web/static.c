@@ -29,16 +29,28 @@ media_type(const char *name)
 	return "application/octet-stream";
 }
 
+/* What every static answer carries: static files need even less than pages. */
+static void
+security(struct req *r, struct resp *rs)
+{
+	resp_header(r, rs, "X-Content-Type-Options", "nosniff");
+	resp_header(r, rs, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'self'; img-src 'self';"
+	    " frame-ancestors 'none'");
+	resp_header(r, rs, "Referrer-Policy", "same-origin");
+	resp_header(r, rs, "X-Frame-Options", "DENY");
+	if (r->tls)
+		resp_header(r, rs, "Strict-Transport-Security",
+		    "max-age=31536000");
+}
+
 static void
 headers(struct req *r, struct resp *rs, const struct embedded *e)
 {
 	resp_header(r, rs, "ETag", e->etag);
 	/* Pages link with ?v=ETAG, so a cached copy is never stale. */
 	resp_header(r, rs, "Cache-Control", "public, max-age=31536000, immutable");
-	resp_header(r, rs, "X-Content-Type-Options", "nosniff");
-	resp_header(r, rs, "Content-Security-Policy",
-	    "default-src 'none'; style-src 'self'; img-src 'self';"
-	    " frame-ancestors 'none'");
+	security(r, rs);
 	if (e->gz != NULL)
 		resp_header(r, rs, "Vary", "Accept-Encoding");
 }
@@ -68,6 +80,8 @@ static_serve(struct req *r, struct resp *rs)
 		rs->content_type = "text/plain; charset=utf-8";
 		buf_adds(&rs->body, "not found\n");
 		rs->log_route = "/static/*";
+		security(r, rs);
+		resp_header(r, rs, "Cache-Control", "no-store");
 		return true;
 	}
 	rs->log_route = "/static/*";

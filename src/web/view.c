@@ -6,6 +6,7 @@
 
 #include "auth/role.h"
 #include "base/embedded.h"
+#include "base/jsonmem.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "db/db.h"
@@ -249,7 +250,7 @@ view_json(struct web *w, int status)
 		s = json_dumps(body, JSON_COMPACT);
 		if (s != NULL) {
 			buf_adds(&rs->body, s);
-			free(s);
+			jsonmem_free(s);
 		}
 	}
 	json_decref(body);

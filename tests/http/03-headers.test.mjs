@@ -114,10 +114,7 @@ test('a static file has CSP (frame-ancestors none, no unsafe-inline) and nosniff
   assert.equal(r.headers['x-content-type-options'], 'nosniff');
 });
 
-// BUG: GET /static/app.css → 200 without a Referrer-Policy header; expected
-// Referrer-Policy like every other response (static.c sets its own headers
-// and skips view_security_headers()).
-test.skip('a static file carries Referrer-Policy — BUG: static files have no Referrer-Policy', async () => {
+test('a static file carries Referrer-Policy', async () => {
   const r = await req('/static/app.css');
   assert.ok(r.headers['referrer-policy']);
 });
@@ -171,12 +168,15 @@ test('/static/nope.css gets 404', async () => {
   assert.equal(r.status, 404);
 });
 
-// BUG: GET /static/nope.css → 404 text/plain with no Content-Security-Policy,
-// no X-Content-Type-Options, no Referrer-Policy and no Cache-Control; expected
-// the security headers on every response (static.c answers the 404 itself).
-test.skip('a static 404 carries the security headers — BUG: static 404 has none', async () => {
+test('a static 404 carries the security headers', async () => {
   const r = await req('/static/nope.css');
-  assertSecurityHeaders(r.headers, 'static 404');
+  const h = r.headers;
+  // Static answers use the stricter default-src 'none'.
+  assert.match(h['content-security-policy'] ?? '', /default-src '(none|self)'/);
+  assert.match(h['content-security-policy'], /frame-ancestors 'none'/);
+  assert.equal(h['x-content-type-options'], 'nosniff');
+  assert.equal(h['referrer-policy'], 'same-origin');
+  assertNoStore(h, 'static 404');
 });
 
 // --- compression of dynamic responses ---------------------------------------

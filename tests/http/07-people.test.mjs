@@ -23,7 +23,30 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const list = async (query = '', role = 'leader') => getJson(await as(role), `/api/v1/people${query}`);
-const total = async () => (await list('?limit=1')).total;
+// Every item of a list, page by page (limit=200).
+async function all(query = '', role = 'leader') {
+  const sep = query ? '&' : '';
+  let items = [], next = null, pages = 0;
+  do {
+    const l = await list(`?${query}${sep}limit=200${next ? `&after=${next}` : ''}`, role);
+    items = items.concat(l.items);
+    next = l.next;
+    assert.ok(++pages < 50, 'the walk ends');
+  } while (next);
+  return items;
+}
+// The highest person id (people are never deleted, so it only grows): "nothing stored" means
+// it did not move.
+let watermark = 0;
+async function newest() {
+  let after = watermark;
+  for (;;) {
+    const l = await list(`?limit=200&after=${after}`);
+    if (l.items.length) watermark = l.items.at(-1).id;
+    if (!l.next) return watermark;
+    after = l.next;
+  }
+}
 const person = async (id) => getJson(await as('leader'), `/api/v1/people/${id}`);
 const contact = async (id, role = 'leader') => getJson(await as(role), `/api/v1/people/${id}/contact?reason=${REASON}`);
 
@@ -45,11 +68,18 @@ async function create(over = {}, role = 'leader') {
 
 // ---------------------------------------------------------------- list
 
-test('the list has a total, 50 items by default, and a next cursor', async () => {
+test('the list has 50 items by default and a next cursor', async () => {
   const l = await list();
-  assert.ok(l.total >= 600, `total ${l.total}`);
   assert.equal(l.items.length, 50);
   assert.equal(typeof l.next, 'string');
+});
+
+test('the list carries the total of the whole filtered list', async () => {
+  const l = await list('?limit=5');
+  assert.equal(typeof l.total, 'number', 'total is in the list');
+  assert.equal(l.total, (await all()).length);
+  const v = await list(`?village=${xiqu.id}&limit=5`);
+  assert.equal(v.total, xiqu.people);
 });
 
 test('list items carry seq numbers 1..n and masked phones only', async () => {
@@ -71,29 +101,26 @@ test('pagination: limit and after walk the list without gaps or repeats', async 
   assert.equal(new Set(ids).size, 14, 'no repeats');
   const first14 = await list('?limit=14');
   assert.deepEqual(first14.items.map((p) => p.id), ids, 'two pages of 7 are the first 14');
-  assert.equal(b.total, a.total, 'the total is for the whole list');
 });
 
-test('walking every page with limit=200 yields exactly total distinct people', async () => {
-  const seen = new Set();
-  let next = null, pages = 0, t;
-  do {
-    const l = await list(`?limit=200${next ? `&after=${next}` : ''}`);
-    t = l.total;
-    for (const p of l.items) seen.add(p.id);
-    next = l.next;
-    pages++;
-    assert.ok(pages < 20, 'the walk ends');
-  } while (next);
-  assert.equal(seen.size, t);
+test('walking every page yields distinct people in id order, as many per village as the village list counts', async () => {
+  const items = await all();
+  assert.ok(items.length >= 600, `${items.length} people`);
+  const ids = items.map((p) => p.id);
+  assert.equal(new Set(ids).size, ids.length, 'no repeats');
+  assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'in id order');
+  const vs = (await getJson(await as('leader'), '/api/v1/villages')).items;
+  for (const v of vs) assert.equal(items.filter((p) => p.village_id === v.id).length, v.people, v.name);
 });
 
 test('the last page has next null', async () => {
-  const t = await total();
   const l = await list(`?limit=200&after=${10 ** 9}`);
   assert.equal(l.items.length, 0);
   assert.equal(l.next, null);
-  assert.equal(l.total, t);
+  const items = await all();
+  const tail = await list(`?limit=3&after=${items.at(-4).id}`);
+  assert.equal(tail.items.length, 3);
+  assert.equal(tail.next, null, 'a page that reaches the end has no next');
 });
 
 for (const [q, field] of [['limit=0', 'limit'], ['limit=201', 'limit'], ['limit=ten', 'limit'], ['limit=-5', 'limit'], ['after=abc', 'after'], ['after=-1', 'after']]) {
@@ -108,11 +135,19 @@ test('a 65-character search is 422', async () => {
   assert422(r, 'q', 'long q');
 });
 
+// person_list() checks strlen(q) > 64, bytes, while the search box says maxlength="64"
+// (characters) and a name may have 32 characters (96 bytes in Chinese).
+// Request: GET /api/v1/people?q=<22 Chinese characters> (66 bytes).  Expected: 200 (a search
+// within the box's 64 characters); actual: 422 {"field":"q","message":"搜索内容过长"}.
+test.skip('BUG: the search limit counts bytes, so 22 Chinese characters are "too long"', async () => {
+  const r = await call(await as('leader'), 'GET', `/api/v1/people?q=${encodeURIComponent('张'.repeat(22))}`);
+  assert.equal(r.status, 200);
+});
+
 test('filter village= gives only that village\'s people, as many as the village list says', async () => {
-  const l = await list(`?village=${xiqu.id}&limit=200`);
-  assert.equal(l.total, xiqu.people);
-  assert.ok(l.items.length > 0);
-  for (const p of l.items) {
+  const items = await all(`village=${xiqu.id}`);
+  assert.equal(items.length, xiqu.people);
+  for (const p of items) {
     assert.equal(p.village_id, xiqu.id);
     assert.equal(p.village, '西渠村');
   }
@@ -120,46 +155,42 @@ test('filter village= gives only that village\'s people, as many as the village 
 
 test('filter unit= gives only people with a current post in that unit', async () => {
   const u = await getJson(await as('leader'), '/api/v1/units/4');
-  const l = await list('?unit=4&limit=200');
-  assert.ok(l.total > 0);
+  const items = await all('unit=4');
+  assert.ok(items.length > 0);
   const inUnit = new Set(u.posts.map((p) => p.person_id));
-  assert.equal(l.total, inUnit.size);
-  for (const p of l.items) {
+  assert.equal(items.length, inUnit.size);
+  for (const p of items) {
     assert.ok(inUnit.has(p.id), `${p.name} holds a post in ${u.name}`);
     assert.ok(p.posts.includes(u.name));
   }
 });
 
 test('filter kind= splits the list into cadres and citizens', async () => {
-  const all = await total();
-  const cadres = await list('?kind=cadre&limit=200');
-  const citizens = await list('?kind=citizen&limit=1');
-  assert.ok(cadres.total > 0 && citizens.total > 0);
-  assert.equal(cadres.total + citizens.total, all);
-  for (const p of cadres.items) assert.equal(p.kind, 'cadre');
+  const everyone = await all();
+  const cadres = await all('kind=cadre');
+  const citizens = await all('kind=citizen');
+  assert.ok(cadres.length > 0 && citizens.length > 0);
+  assert.equal(cadres.length + citizens.length, everyone.length);
+  for (const p of cadres) assert.equal(p.kind, 'cadre');
+  for (const p of citizens) assert.equal(p.kind, 'citizen');
 });
 
 test('filters combine: village and kind', async () => {
-  const l = await list(`?village=${longzui.id}&kind=cadre&limit=200`);
-  assert.ok(l.total > 0);
-  for (const p of l.items) {
+  const items = await all(`village=${longzui.id}&kind=cadre`);
+  assert.ok(items.length > 0);
+  for (const p of items) {
     assert.equal(p.village_id, longzui.id);
     assert.equal(p.kind, 'cadre');
   }
 });
 
 test('q= with one Chinese character finds every name containing it', async () => {
-  const l = await list(`?q=${encodeURIComponent('马')}&limit=200`);
-  assert.ok(l.total > 0);
-  for (const p of l.items) assert.ok(p.name.includes('马'), p.name);
+  const found = await all(`q=${encodeURIComponent('马')}`);
+  assert.ok(found.length > 0);
+  for (const p of found) assert.ok(p.name.includes('马'), p.name);
   // And every name containing it, checked against the whole list.
-  let next = null, count = 0;
-  do {
-    const page = await list(`?limit=200${next ? `&after=${next}` : ''}`);
-    count += page.items.filter((p) => p.name.includes('马')).length;
-    next = page.next;
-  } while (next);
-  assert.equal(l.total, count);
+  const expected = (await all()).filter((p) => p.name.includes('马')).map((p) => p.id);
+  assert.deepEqual(found.map((p) => p.id), expected);
 });
 
 test('q= with two characters finds the names containing both, in order', async () => {
@@ -170,14 +201,14 @@ test('q= with two characters finds the names containing both, in order', async (
 });
 
 test('q= treats % and _ literally', async () => {
-  assert.equal((await list(`?q=${encodeURIComponent('%')}`)).total, 0);
-  assert.equal((await list('?q=_')).total, 0);
+  assert.deepEqual((await list(`?q=${encodeURIComponent('%')}`)).items, []);
+  assert.deepEqual((await list('?q=_')).items, []);
 });
 
 test('q= with a full 11-digit phone number finds the person by the keyed hash', async () => {
   const { sent, made } = await create();
   const l = await list(`?q=${sent.phone}`);
-  assert.equal(l.total, 1);
+  assert.equal(l.items.length, 1);
   assert.equal(l.items[0].id, made.id);
   assert.match(l.items[0].phone, MASKED_PHONE);
   const spaced = `${sent.phone.slice(0, 3)} ${sent.phone.slice(3, 7)}-${sent.phone.slice(7)}`;
@@ -186,8 +217,8 @@ test('q= with a full 11-digit phone number finds the person by the keyed hash', 
 
 test('q= with part of a phone number finds nobody (no plaintext search)', async () => {
   const { sent } = await create();
-  assert.equal((await list(`?q=${sent.phone.slice(0, 7)}`)).total, 0);
-  assert.equal((await list(`?q=${sent.phone.slice(-4)}`)).total, 0);
+  assert.deepEqual((await list(`?q=${sent.phone.slice(0, 7)}`)).items, []);
+  assert.deepEqual((await list(`?q=${sent.phone.slice(-4)}`)).items, []);
 });
 
 // ---------------------------------------------------------------- create
@@ -245,7 +276,9 @@ test('the clear phone and ID number appear in no list, detail or page', async ()
     assert.equal(res.status, 200, p);
     bodies.push([p, await res.text()]);
   }
-  for (const [p, b] of bodies) {
+  for (const [p, raw] of bodies) {
+    // A search for the number echoes what the user typed in the search box (and its next link).
+    const b = raw.replace(/<input name="q" value="[^"]*"/g, '').replace(/href="\/people\?[^"]*"/g, '');
     assert.ok(!b.includes(sent.phone), `phone in ${p}`);
     assert.ok(!b.includes(sent.id_number), `ID number in ${p}`);
     assert.ok(!b.includes(sent.id_number.slice(6, 14)), `birth date digits of the ID in ${p}`);
@@ -255,10 +288,8 @@ test('the clear phone and ID number appear in no list, detail or page', async ()
   assert.ok(detail.includes(made.idno), 'the masked ID is shown');
 });
 
-test('the ledger page shows the total and the masked phones', async () => {
+test('the ledger page shows the masked phones', async () => {
   const html = mainOf(await (await (await as('leader')).get('/people')).text());
-  const t = await total();
-  assert.ok(html.includes(`共 ${t} 人`));
   const phones = [...html.matchAll(/class="mono">([^<]*)</g)].map((m) => m[1]).filter(Boolean);
   assert.ok(phones.length > 0);
   for (const p of phones) assert.match(p, MASKED_PHONE);
@@ -306,7 +337,7 @@ function resolve(body) {
 for (const [what, change, field] of BAD_PEOPLE) {
   test(`creating a person with ${what} is 422 (field ${field}) and stores nothing`, async () => {
     const body = resolve(full(change));
-    const t0 = await total();
+    const t0 = await newest();
     const r = await call(await as('leader'), 'POST', '/api/v1/people', body);
     if (JSON.stringify(body).includes('\\u0000')) {
       assert.ok([400, 422].includes(r.status), `status ${r.status}`);   // JSON with NUL may be refused whole
@@ -314,21 +345,21 @@ for (const [what, change, field] of BAD_PEOPLE) {
     } else {
       assert422(r, field, what);
     }
-    assert.equal(await total(), t0);
-    if (body.phone) assert.equal((await list(`?q=${body.phone}`)).total, 0, 'the phone is not stored');
+    assert.equal(await newest(), t0);
+    if (body.phone) assert.deepEqual((await list(`?q=${body.phone}`)).items, [], 'the phone is not stored');
   });
 }
 
 test('a NUL in a form field is refused (400 or 422), never stored', async () => {
   const c = await as('leader');
-  const t0 = await total();
+  const t0 = await newest();
   const token = await c.pageCsrf('/people/new');
   const res = await c.req('POST', '/people/new', {
     body: `csrf=${token}&name=${encodeURIComponent('空')}%00${encodeURIComponent('字')}`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' }, csrf: false,
   });
   assert.ok([400, 422].includes(res.status), `status ${res.status}`);
-  assert.equal(await total(), t0);
+  assert.equal(await newest(), t0);
 });
 
 // ---------------------------------------------------------------- update
@@ -354,7 +385,7 @@ test('PATCH with a new phone replaces it, and the old number no longer finds the
   const r = await call(await as('leader'), 'PATCH', `/api/v1/people/${made.id}`, { name: sent.name, village_id: longzui.id, phone });
   assert.equal(r.status, 200);
   assert.equal((await contact(made.id)).phone, phone);
-  assert.equal((await list(`?q=${sent.phone}`)).total, 0);
+  assert.deepEqual((await list(`?q=${sent.phone}`)).items, []);
   assert.equal((await list(`?q=${phone}`)).items[0]?.id, made.id);
 });
 
@@ -453,27 +484,21 @@ describe('village scope', () => {
   before(async () => { xiquPerson = (await list(`?village=${xiqu.id}&limit=1`)).items[0]; });
 
   test('the 龙咀子村 cadre\'s list has only 龙咀子村 people', async () => {
-    const l = await list('?limit=200', 'village');
-    assert.equal(l.total, (await list(`?village=${longzui.id}&limit=1`)).total);
-    let next = l.next, items = l.items;
-    while (next) {
-      const more = await list(`?limit=200&after=${next}`, 'village');
-      items = items.concat(more.items);
-      next = more.next;
-    }
-    assert.equal(items.length, l.total);
+    const items = await all('', 'village');
+    const expected = await all(`village=${longzui.id}`);
+    assert.deepEqual(items.map((p) => p.id), expected.map((p) => p.id));
     for (const p of items) assert.equal(p.village, '龙咀子村', `${p.id} ${p.name}`);
   });
 
   test('asking for another village\'s people gives none', async () => {
     const l = await list(`?village=${xiqu.id}`, 'village');
-    assert.equal(l.total, 0);
     assert.deepEqual(l.items, []);
+    assert.equal(l.next, null);
   });
 
   test('a phone search does not reach across villages', async () => {
     const { sent } = await create({ village_id: xiqu.id, group_id: xiquGroups[0].id });
-    assert.equal((await list(`?q=${sent.phone}`, 'village')).total, 0);
+    assert.deepEqual((await list(`?q=${sent.phone}`, 'village')).items, []);
   });
 
   test('GET of a 西渠村 person is 404, not 403, through the API and the pages', async () => {
@@ -516,10 +541,10 @@ describe('village scope', () => {
   });
 
   test('the cadre cannot create a person in 西渠村 (422 village_id) and nothing is stored', async () => {
-    const t0 = await total();
+    const t0 = await newest();
     const r = await call(await as('village'), 'POST', '/api/v1/people', full({ village_id: xiqu.id, group_id: xiquGroups[0].id }));
     assert422(r, 'village_id', 'other village');
-    assert.equal(await total(), t0);
+    assert.equal(await newest(), t0);
   });
 
   test('a person the cadre creates without village_id lands in 龙咀子村', async () => {
@@ -530,10 +555,10 @@ describe('village scope', () => {
   });
 
   test('the cadre may not put a person into a 西渠村 group', async () => {
-    const t0 = await total();
+    const t0 = await newest();
     const r = await call(await as('village'), 'POST', '/api/v1/people', { name: uniq('错组'), group_id: xiquGroups[0].id });
     assert422(r, 'group_id', 'other village group');
-    assert.equal(await total(), t0);
+    assert.equal(await newest(), t0);
   });
 
   test('the cadre may not move their own person to 西渠村', async () => {
@@ -633,11 +658,15 @@ describe('posts', () => {
     });
   }
 
-  test('ending a post (200) gives it an end date and it leaves the unit', async () => {
+  // The page form (POST /posts/:id/end) is how the ledger ends posts; the API twin is below.
+  const endByPage = async (pid, id, fields = {}) => (await as('leader')).submit(`/posts/${id}/end`, fields, { from: `/people/${pid}` });
+
+  test('ending a post through the page (303 back to the person) gives it an end date and it leaves the unit', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '离任测试', unit_id: 5, started_on: '2024-01-01' });
-    const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {});
-    assert.equal(r.status, 200);
+    const res = await endByPage(made.id, add.body.id);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/people/${made.id}`);
     const post = (await person(made.id)).posts.find((x) => x.id === add.body.id);
     assert.match(post.ended_on, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(post.current, false);
@@ -648,9 +677,24 @@ describe('posts', () => {
   test('ending a post on a given date keeps that date', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '定日离任', unit_id: 5, started_on: '2024-01-01' });
-    const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, { ended_on: '2025-06-30' });
-    assert.equal(r.status, 200);
+    const res = await endByPage(made.id, add.body.id, { ended_on: '2025-06-30' });
+    assert.equal(res.status, 303);
     assert.equal((await person(made.id)).posts[0].ended_on, '2025-06-30');
+  });
+
+  // post_end() ends with web_done() but never sets w->model, so the API twin renders nothing:
+  // the log says "handler built no model".  The change is committed all the same.
+  // Request: POST /api/v1/posts/:id/end {} (leader, a current post).  Expected: 200 (the post
+  // or {"id"}); actual: 500 {"error":{"code":"internal"}} — and the post HAS ended (a second
+  // call is 404), so a script that retries on 500 is told the post does not exist.
+  test.skip('BUG: POST /api/v1/posts/:id/end answers 500 although the post is ended', async () => {
+    const { made } = await create();
+    const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '接口离任', unit_id: 5, started_on: '2024-01-01' });
+    const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {});
+    assert.equal(r.status, 200);
+    const post = (await person(made.id)).posts.find((x) => x.id === add.body.id);
+    assert.match(post.ended_on, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(post.current, false);
   });
 
   test('ending a post that does not exist is 404', async () => {
@@ -658,23 +702,24 @@ describe('posts', () => {
     assert.equal(r.status, 404);
   });
 
-  // Request: POST /api/v1/posts/:id/end {} twice.  Expected (API.md: "409 wrong state"): the
-  // second is 409; actual: 404 "没有找到该记录", as if the post did not exist.
+  // Request: end a post (page form), then POST /api/v1/posts/:id/end {}.  Expected (API.md:
+  // "409 wrong state"): 409; actual: 404 "没有找到该记录", as if the post did not exist.
   test.skip('BUG: ending a post that has already ended is 409, not 404', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '两次离任', unit_id: 5, started_on: '2024-01-01' });
-    assert.equal((await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {})).status, 200);
+    assert.equal((await endByPage(made.id, add.body.id)).status, 303);
     const again = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {});
     assert.equal(again.status, 409);
   });
 
-  // Request: POST /api/v1/posts/:id/end {"ended_on":"2020-01-01"} for a post started on
-  // 2024-01-01.  Expected: 422 field ended_on; actual: 200 and the post ends before it began.
+  // Request: POST /posts/:id/end (page form) ended_on=2020-01-01 for a post started on
+  // 2024-01-01.  Expected: 422; actual: 303 and the post ends before it began (the API twin
+  // stores it too, answering 500 as above).
   test.skip('BUG: a post cannot end before it started', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '倒序', unit_id: 5, started_on: '2024-01-01' });
-    const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, { ended_on: '2020-01-01' });
-    assert422(r, 'ended_on', 'end before start');
+    const res = await endByPage(made.id, add.body.id, { ended_on: '2020-01-01' });
+    assert.equal(res.status, 422);
     assert.equal((await person(made.id)).posts[0].current, true);
   });
 });
@@ -778,6 +823,20 @@ describe('re-authentication (server under a fake clock)', () => {
     const html = mainOf(await res.text());
     assert.match(alerts(html)[0], /事由/);
     assert.ok(!html.includes(target.phone));
+  });
+
+  // Re-authentication checks the password with no failure count: a borrowed session can guess
+  // the account's password without limit.  Request: POST /api/v1/session/reauth
+  // {"password":"Wrong-pass-N"} eight times, then the right password.  Expected: the failures
+  // count toward the lockout as at sign-in (SECURITY.md row 9: locked after 5), so the right
+  // password is refused; actual: eight 422s, then 204, and a fresh sign-in still works.
+  test.skip('BUG: wrong re-authentication passwords count toward the account lockout', async () => {
+    const m = await s2.as('member');
+    for (let i = 0; i < 8; i++) {
+      assert.equal((await call(m, 'POST', '/api/v1/session/reauth', { password: `Wrong-pass-${i}x` })).status, 422);
+    }
+    const right = await call(m, 'POST', '/api/v1/session/reauth', { password: s2.logins.member.password });
+    assert.notEqual(right.status, 204, 'locked: the right password no longer re-authenticates');
   });
 
   test('the page views are audited with their reasons', async () => {

@@ -3,7 +3,6 @@
 import net from 'node:net';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { json } from './lib.mjs';
 
 // Parse the first HTTP/1.1 response in "buf" (a Buffer).  Returns null while
 // it is incomplete: headers not all in, or fewer body bytes than promised.
@@ -120,4 +119,3 @@ export async function auditAll(client, query = '') {
   return { items, text: texts.join('\n') };
 }
 
-export { json };

@@ -107,14 +107,7 @@ Test(arena, allocations_do_not_overlap)
 			    "block %zu byte %zu", i, j);
 }
 
-/*
- * BUG (src/base/arena.h struct arena): the inline "first" block sits at
- * offset 16 of a struct whose own alignment is 8, so when a struct arena
- * is embedded at an address that is 8 mod 16 (any struct with one 8-byte
- * member before it), the first allocations are only 8-aligned.  Declaring
- * "first" _Alignas(16) would fix it.
- */
-Test(arena, inline_block_aligned_when_arena_is_embedded, .disabled = true)
+Test(arena, inline_block_aligned_when_arena_is_embedded)
 {
 	struct holder {
 		int64_t		 tag;
@@ -308,14 +301,7 @@ Test(arena, release_of_unused_arena_is_safe)
 	cr_assert_eq(a.used, 0);
 }
 
-/*
- * BUG (src/base/arena.c arena_alloc): align_up(n) wraps to 0 for n above
- * SIZE_MAX - 15, and sizeof(*b) + sz wraps for n near SIZE_MAX, so such a
- * request returns a pointer to nothing (or a too small block that memset
- * then overruns) instead of dying as arena.h promises ("allocation never
- * fails quietly").  Expected: the process exits through die().
- */
-Test(arena, impossible_size_dies, .exit_code = 1, .disabled = true)
+Test(arena, impossible_size_dies, .exit_code = 1)
 {
 	void	*p = arena_alloc(&a, SIZE_MAX);
 

@@ -257,13 +257,7 @@ Test(buf, addf_past_max_sets_etoobig)
 	buf_release(&c);
 }
 
-/*
- * BUG (src/base/buf.c buf_vaddf): the first vsnprintf writes into whatever
- * capacity buf_grow(b, 64) left, which may exceed "max" (growth doubles to
- * 128), and the result is kept without checking it against "max".  With
- * max 100, an addf of 120 bytes gives len 120 and no error.
- */
-Test(buf, addf_cannot_exceed_max_within_capacity, .disabled = true)
+Test(buf, addf_cannot_exceed_max_within_capacity)
 {
 	struct buf	 c;
 
@@ -275,13 +269,7 @@ Test(buf, addf_cannot_exceed_max_within_capacity, .disabled = true)
 	buf_release(&c);
 }
 
-/*
- * BUG (src/base/buf.c buf_vaddf): buf_grow(b, 64) reserves 64 bytes against
- * "max" before formatting, so a short addf fails with BUF_ETOOBIG whenever
- * fewer than 64 bytes remain below the cap: max 10, addf "ab" sets the
- * error although 2 bytes fit.
- */
-Test(buf, addf_short_output_fits_under_small_max, .disabled = true)
+Test(buf, addf_short_output_fits_under_small_max)
 {
 	struct buf	 c;
 

@@ -18,7 +18,8 @@
 /*
  * The checked-in schema, relative to the top of the tree (where the suites
  * run).  Regenerate it after a migration with
- *	XIANGZHI_WRITE_SCHEMA=1 ./tests/unit/test-db --filter 'db/schema*'
+ *	XIANGZHI_WRITE_SCHEMA=1 ./tests/unit/test-db \
+ *	    --filter 'db/schema_matches_checked_in_schema_txt'
  */
 #define SCHEMA_FILE	"sql/sqlite/schema.txt"
 
@@ -265,9 +266,22 @@ Test(db, schema_matches_checked_in_schema_txt)
 	want = read_file(SCHEMA_FILE, &len);
 	cr_assert_not_null(want, "cannot read %s (run from the top of the"
 	    " tree)", SCHEMA_FILE);
-	cr_assert_str_eq(now.data, want, "the schema differs from %s; if the"
-	    " change is intended, rerun with XIANGZHI_WRITE_SCHEMA=1",
-	    SCHEMA_FILE);
+	if (strcmp(now.data, want) != 0) {
+		const char	*a = now.data, *b = want, *la = a, *lb = b;
+		int		 line = 1;
+
+		/* Name the first line that differs. */
+		for (; *a != '\0' && *a == *b; a++, b++)
+			if (*a == '\n') {
+				line++;
+				la = a + 1;
+				lb = b + 1;
+			}
+		cr_assert_fail("the schema differs from %s at line %d:\n"
+		    "  now:  %.*s\n  file: %.*s\nif the change is intended,"
+		    " rerun with XIANGZHI_WRITE_SCHEMA=1", SCHEMA_FILE, line,
+		    (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+	}
 	free(want);
 	buf_release(&now);
 }

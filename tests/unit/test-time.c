@@ -382,12 +382,7 @@ Test(str, to_int64_refuses_junk_bounds_and_overflow)
 	cr_assert_eq(got, 77, "a refused number wrote its output");
 }
 
-/*
- * BUG (src/base/str.c str_to_int64): only ' ' and '+' are refused up
- * front, and strtoll skips any leading white space, so "\t5", "\n5",
- * "\r5", "\v5" and "\f5" parse as 5, while " 5" is refused.
- */
-Test(str, to_int64_refuses_any_leading_white_space, .disabled = true)
+Test(str, to_int64_refuses_any_leading_white_space)
 {
 	static const char *const bad[] = { "\t5", "\n5", "\r5", "\v5", "\f5" };
 	int64_t			 got;

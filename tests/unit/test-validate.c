@@ -181,14 +181,7 @@ Test(idno, normalise_refuses_impossible_birth_dates)
 	}
 }
 
-/*
- * BUG (src/org/validate.c idno_normalise): the birth date is checked only
- * with date_valid() (1900-2200), so a number born in the future passes:
- * 621025210101010013 (born 2101-01-01, correct check digit) returns 0.
- * validate.h promises "a valid birth date"; expected -1 for a date after
- * today.
- */
-Test(idno, normalise_refuses_birth_dates_in_the_future, .disabled = true)
+Test(idno, normalise_refuses_birth_dates_in_the_future)
 {
 	char	 out[19];
 
