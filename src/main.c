@@ -1,6 +1,7 @@
 /* main.c: xiangzhi's command line: dispatch to one file per subcommand. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -49,6 +50,8 @@ main(int argc, char *argv[])
 {
 	size_t	 i;
 
+	/* The database, its WAL and the key file are for this user only. */
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -45,8 +45,8 @@ static const char *const auth_sql[AUTH_SQL__MAX] = {
 	    " a.pw_changed_at, a.roles FROM account a WHERE a.login = ?1",
 	[AUTH_SQL_BY_ID] =
 	    "SELECT a.login, a.pw_hash, p.name, a.status, a.township_id,"
-	    " a.roles FROM account a LEFT JOIN person p ON p.id = a.person_id"
-	    " WHERE a.id = ?1",
+	    " a.roles, a.locked_until FROM account a"
+	    " LEFT JOIN person p ON p.id = a.person_id WHERE a.id = ?1",
 	[AUTH_SQL_FAIL] =
 	    "UPDATE account SET"
 	    " failed_count = CASE WHEN failed_count + 1 >= ?2 THEN 0"
@@ -220,6 +220,45 @@ as_account(const struct audit_actor *ctx, int64_t id, int64_t township,
 	return a;
 }
 
+/*
+ * Count a wrong password against the account, in the caller's transaction,
+ * locking it at the policy's limit; audited either way.
+ */
+static int
+count_failure(struct db *db, int64_t id, const struct audit_actor *who,
+    const char *action, int64_t now)
+{
+	struct policy	 pol;
+	struct db_stmt	*st;
+	char		 t_lock[TIME_ISO_LEN];
+	json_t		*detail;
+	bool		 locked_now = false;
+	int		 rc;
+
+	policy_get(db, &pol);
+	iso(now + (int64_t)pol.lock_min * 60000, t_lock);
+	st = db_stmt(db, DBM_AUTH, AUTH_SQL_FAIL);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, pol.lock_failures);
+	db_bind_text(st, 3, t_lock);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		locked_now = db_col_int64(st, 0) == 1;
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERROR;
+	detail = json_pack("{ss}", "reason", "password");
+	rc = audit_write(db, who, action, "account", id, false, detail);
+	json_decref(detail);
+	if (rc == 0 && locked_now) {
+		detail = json_pack("{si}", "minutes", pol.lock_min);
+		rc = audit_write(db, who, "account.lock", "account", id, true,
+		    detail);
+		json_decref(detail);
+	}
+	return rc;
+}
+
 int
 auth_signin(struct db *db, const char *login, const char *password,
     const struct audit_actor *ctx, int64_t now, struct auth_signin *out)
@@ -232,13 +271,12 @@ auth_signin(struct db *db, const char *login, const char *password,
 	char			 pwh[PASSWORD_HASH_MAX] = "", newh[PASSWORD_HASH_MAX];
 	char			 norm[PASSWORD_NORM_MAX];
 	char			 status[16] = "", t_now[TIME_ISO_LEN];
-	char			 t_lock[TIME_ISO_LEN];
 	int64_t			 id = 0, township = 0, locked_until = 0;
 	int64_t			 changed = 0;
 	unsigned		 roles = 0;
 	const char		*reason = NULL;
 	json_t			*detail;
-	bool			 ok = false, locked_now = false, expired;
+	bool			 ok = false, expired;
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
@@ -303,28 +341,12 @@ auth_signin(struct db *db, const char *login, const char *password,
 		return AUTH_UNAVAIL;
 	}
 	if (reason != NULL) {
-		if (strcmp(reason, "password") == 0) {
-			iso(now + (int64_t)pol.lock_min * 60000, t_lock);
-			st = db_stmt(db, DBM_AUTH, AUTH_SQL_FAIL);
-			db_bind_int64(st, 1, id);
-			db_bind_int64(st, 2, pol.lock_failures);
-			db_bind_text(st, 3, t_lock);
-			rc = db_step(st);
-			if (rc == DB_ROW)
-				locked_now = db_col_int64(st, 0) == 1;
-			db_reset(st);
-			rc = rc == DB_ROW ? 0 : rc;
-		} else
-			rc = 0;
-		detail = json_pack("{ss}", "reason", reason);
-		if (rc == 0)
+		if (strcmp(reason, "password") == 0)
+			rc = count_failure(db, id, &who, "session.create", now);
+		else {
+			detail = json_pack("{ss}", "reason", reason);
 			rc = audit_write(db, &who, "session.create", "account",
 			    id, false, detail);
-		json_decref(detail);
-		if (rc == 0 && locked_now) {
-			detail = json_pack("{si}", "minutes", pol.lock_min);
-			rc = audit_write(db, &who, "account.lock", "account",
-			    id, true, detail);
 			json_decref(detail);
 		}
 		rc = db_end(db, rc);
@@ -518,6 +540,7 @@ auth_reauth(struct db *db, const unsigned char hash[SECRET_HASH_LEN],
 	struct db_stmt	*st;
 	const char	*login, *pwh = NULL, *name;
 	char		 t_now[TIME_ISO_LEN];
+	int64_t		 locked_until = 0;
 	bool		 ok;
 	int		 rc;
 
@@ -527,7 +550,13 @@ auth_reauth(struct db *db, const unsigned char hash[SECRET_HASH_LEN],
 		arena_release(&a);
 		return rc;
 	}
-	ok = verify_slot(pwh, password);
+	st = db_stmt(db, DBM_AUTH, AUTH_SQL_BY_ID);
+	db_bind_int64(st, 1, act->id);
+	if (db_step(st) == DB_ROW)
+		locked_until = parse_or(db_col_text(st, 6), 0);
+	db_reset(st);
+	/* Like sign-in: the same work, and a locked account is refused. */
+	ok = verify_slot(pwh, password) && locked_until <= now;
 	arena_release(&a);
 	if ((rc = db_begin(db)) != DB_OK)
 		return AUTH_UNAVAIL;
@@ -537,10 +566,11 @@ auth_reauth(struct db *db, const unsigned char hash[SECRET_HASH_LEN],
 		db_bind_blob(st, 1, hash, SECRET_HASH_LEN);
 		db_bind_text(st, 2, t_now);
 		rc = db_exec(st);
-	}
-	if (rc == 0)
-		rc = audit_write(db, who, "session.reauth", "account",
-		    act->id, ok, NULL);
+		if (rc == 0)
+			rc = audit_write(db, who, "session.reauth", "account",
+			    act->id, true, NULL);
+	} else
+		rc = count_failure(db, act->id, who, "session.reauth", now);
 	rc = db_end(db, rc);
 	if (rc != 0)
 		return AUTH_UNAVAIL;

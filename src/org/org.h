@@ -126,6 +126,10 @@ int	 org_post_add(struct db *, const struct scope *, int64_t person_id,
 	    const char *started_on, int64_t *id);
 int	 org_post_end(struct db *, const struct scope *, int64_t post_id,
 	    const char *ended_on, int64_t *person_id);
+/* One post's person and dates (ended_on NULL while current); DB_DONE if none. */
+int	 org_post_get(struct db *, const struct scope *, int64_t post_id,
+	    struct arena *, int64_t *person_id, const char **started_on,
+	    const char **ended_on);
 
 extern const struct db_sqltab org_sqltab;
 

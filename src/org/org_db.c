@@ -43,6 +43,7 @@ enum org_sql {
 	ORG_SQL_PERSON_CONTACT,
 	ORG_SQL_POST_INSERT,
 	ORG_SQL_POST_END,
+	ORG_SQL_POST_GET,
 	ORG_SQL_TOWNSHIP_INSERT,
 	ORG_SQL_HOUSEHOLD_INSERT,
 	ORG_SQL_HOUSEHOLD_HEAD,
@@ -197,6 +198,9 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	[ORG_SQL_POST_INSERT] =
 	    "INSERT INTO post (township_id, person_id, unit_id, village_id,"
 	    " title, started_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ORG_SQL_POST_GET] =
+	    "SELECT person_id, started_on, ended_on FROM post"
+	    " WHERE township_id = ?1 AND id = ?2",
 	[ORG_SQL_POST_END] =
 	    "UPDATE post SET ended_on = ?3"
 	    " WHERE township_id = ?1 AND id = ?2 AND ended_on IS NULL"
@@ -876,6 +880,29 @@ org_post_add(struct db *db, const struct scope *sc, int64_t person_id,
 		return rc;
 	*id = db_last_id(db);
 	return posts_label(db, ORG_SQL_POSTS_LABEL, person_id);
+}
+
+int
+org_post_get(struct db *db, const struct scope *sc, int64_t post_id,
+    struct arena *a, int64_t *person_id, const char **started_on,
+    const char **ended_on)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_POST_GET);
+	int		 rc;
+
+	db_bind_int64(st, 1, sc->township_id);
+	db_bind_int64(st, 2, post_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*person_id = db_col_int64(st, 0);
+		*started_on = arena_strdup(a, db_col_text(st, 1));
+		*ended_on = db_col_null(st, 2) ? NULL :
+		    arena_strdup(a, db_col_text(st, 2));
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? DB_OK : DB_DONE;
 }
 
 int

@@ -110,6 +110,13 @@ unit_save(struct web *w)
 
 	if (editing && id == 0)
 		return web_not_found(w);
+	if (editing && w->api) {
+		json_t	*cur = org_unit(w->db, &w->scope, id, &rc);
+
+		if (cur == NULL)
+			return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+		input_patch(w, cur, f, 6, NULL);
+	}
 	if ((st = input_check(w, f, 6, v)) != 0)
 		return st;
 	in.name = v[0].s;
@@ -208,6 +215,13 @@ village_save(struct web *w)
 
 	if (editing && id == 0)
 		return web_not_found(w);
+	if (editing && w->api) {
+		json_t	*cur = org_village(w->db, &w->scope, id, &rc);
+
+		if (cur == NULL)
+			return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+		input_patch(w, cur, f, 2, NULL);
+	}
 	if ((st = input_check(w, f, 2, v)) != 0)
 		return st;
 	if ((rc = db_begin(w->db)) != DB_OK)

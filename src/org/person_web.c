@@ -60,7 +60,7 @@ person_list(struct web *w)
 	f.village_id = query_id(w, "village");
 	f.unit_id = query_id(w, "unit");
 	f.q = req_query(w->req, "q");
-	if (f.q != NULL && strlen(f.q) > 64)
+	if (f.q != NULL && utf8_len(f.q) > 64)
 		return web_fail(w, 422, "invalid", "搜索内容过长", "q");
 	f.kind = str_eq(kind, "cadre") || str_eq(kind, "citizen") ? kind :
 	    NULL;
@@ -235,6 +235,15 @@ person_save(struct web *w)
 
 	if (editing && id == 0)
 		return web_not_found(w);
+	if (editing && w->api) {
+		static const char *const sealed[] = { "phone", "id_number",
+		    NULL };
+		json_t	*cur = org_person(w->db, &w->scope, id, &rc);
+
+		if (cur == NULL)
+			return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+		input_patch(w, cur, person_fields, PF__MAX, sealed);
+	}
 	if ((st = input_check(w, person_fields, PF__MAX, v)) != 0)
 		return st;
 	memset(&in, 0, sizeof(in));
@@ -441,6 +450,7 @@ post_end(struct web *w)
 	struct value		 v[1];
 	struct audit_actor	 who = web_audit_actor(w);
 	int64_t			 id = web_param_id(w, "id"), pid = 0;
+	const char		*started, *ended, *on;
 	char			 today[11];
 	int			 st, rc;
 
@@ -448,18 +458,31 @@ post_end(struct web *w)
 		return web_not_found(w);
 	if ((st = input_check(w, f, 1, v)) != 0)
 		return st;
+	rc = org_post_get(w->db, &w->scope, id, &w->req->arena, &pid, &started,
+	    &ended);
+	if (rc == DB_DONE)
+		return web_not_found(w);
+	if (rc != DB_OK)
+		return web_db_fail(w, rc);
+	if (ended != NULL)
+		return web_fail(w, 409, "state", "该职务已经离任", NULL);
 	date_iso(date_today_cn(), today);
+	on = v[0].present ? v[0].s : today;
+	if (strcmp(on, started) < 0)
+		return web_fail(w, 422, "invalid", "离任日期不能早于任职日期",
+		    "ended_on");
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
-	rc = org_post_end(w->db, &w->scope, id, v[0].present ? v[0].s : today,
-	    &pid);
+	rc = org_post_end(w->db, &w->scope, id, on, &pid);
 	if (rc == DB_OK)
 		rc = audit_write(w->db, &who, "post.end", "post", id, true,
 		    NULL);
 	rc = db_end(w->db, rc);
 	if (rc == DB_DONE)
-		return web_not_found(w);
+		return web_fail(w, 409, "state", "该职务已经离任", NULL);
 	if (rc != 0)
 		return web_db_fail(w, rc);
+	w->model = json_pack("{sI sI ss}", "id", (json_int_t)id, "person_id",
+	    (json_int_t)pid, "ended_on", on);
 	return web_done(w, 200, web_printf(w, "/people/%" PRId64, pid));
 }

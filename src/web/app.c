@@ -534,9 +534,9 @@ rerender(struct web *w, int status)
 		if (strcmp(key, "password") == 0 || strcmp(key, "old") == 0 ||
 		    strcmp(key, "new") == 0 || strcmp(key, "new2") == 0)
 			continue;	/* never echo secrets */
+		/* Browsers send every field but an unchecked box. */
 		v = kv_get(&w->form, key);
-		if (v != NULL)
-			json_object_set_new(form, key, json_string(v));
+		json_object_set_new(form, key, json_string(v ? v : ""));
 	}
 	opt_reselect(json_object_get(w->model, "options"), &w->form);
 	view_page(w, w->tmpl ? w->tmpl : rt->tmpl, status);

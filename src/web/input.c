@@ -39,6 +39,17 @@ input_raw(struct web *w, const char *name)
 	return kv_get(&w->form, name);
 }
 
+/* U+0080..U+009F: C1 controls, as C2 80..C2 9F in UTF-8. */
+static bool
+has_c1(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f)
+			return true;
+	return false;
+}
+
 static int
 bad(struct web *w, const struct field *f, const char *why)
 {
@@ -160,7 +171,9 @@ check_one(struct web *w, const struct field *f, struct value *v)
 	switch (f->type) {
 	case F_TEXT:
 	case F_MULTILINE:
-		if (utf8_has_control(s, f->type == F_MULTILINE))
+		if (utf8_has_control(s, f->type == F_MULTILINE) ||
+		    (f->type == F_TEXT && strchr(s, '\t') != NULL) ||
+		    has_c1(s))
 			return bad(w, f, "含有控制字符");
 		if (f->max > 0 && (int64_t)utf8_len(s) > f->max)
 			return bad(w, f, web_printf(w, "不能超过%" PRId64 "个字",
@@ -232,6 +245,30 @@ check_one(struct web *w, const struct field *f, struct value *v)
 		break;
 	}
 	return 0;
+}
+
+void
+input_patch(struct web *w, json_t *current, const struct field *f, size_t n,
+    const char *const *skip)
+{
+	json_t	*v;
+	size_t	 i, k;
+
+	if (!w->api || w->req->method != HTTP_PATCH || w->json == NULL ||
+	    current == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		for (k = 0; skip != NULL && skip[k] != NULL; k++)
+			if (strcmp(skip[k], f[i].name) == 0)
+				break;
+		if (skip != NULL && skip[k] != NULL)
+			continue;
+		if (json_object_get(w->json, f[i].name) != NULL)
+			continue;
+		v = json_object_get(current, f[i].name);
+		if (v != NULL && !json_is_null(v))
+			json_object_set(w->json, f[i].name, v);
+	}
 }
 
 int

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct web;
 
 enum field_type {
@@ -57,6 +59,16 @@ struct value {
  */
 int	 input_check(struct web *, const struct field *, size_t n,
 	    struct value *out);
+
+/*
+ * PATCH semantics for the API: every declared field the JSON body does not
+ * mention takes its current value from "current" (the record's model), so
+ * input_check() then sees a whole record.  Fields named in "skip" (such as
+ * contact data, which the model holds only masked) are left out.  Does
+ * nothing for pages and other methods.
+ */
+void	 input_patch(struct web *, json_t *current, const struct field *,
+	    size_t n, const char *const *skip);
 
 /* The raw string value of one field, or NULL (JSON strings or form). */
 const char *input_raw(struct web *, const char *name);

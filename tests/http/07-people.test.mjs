@@ -3,7 +3,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib.mjs';
 import {
-  call, getJson, mainOf, alerts, CHINESE, assert422, idNumber, freshPhone, uniq, clients,
+  call, getJson, mainOf, alerts, CHINESE, assert422, idNumber, freshPhone, uniq, clients, inputAttrs,
 } from './lib-org.mjs';
 
 const MASKED_PHONE = /^\d{3}\*{4}\d{4}$/;
@@ -74,7 +74,11 @@ test('the list has 50 items by default and a next cursor', async () => {
   assert.equal(typeof l.next, 'string');
 });
 
-test('the list carries the total of the whole filtered list', async () => {
+// The brief for this suite asks for "list with total"; commit bf369b7 (faster people list)
+// removed the count and the page's "共 N 人".  API.md's list shape has no total.  Kept here,
+// skipped, until the lead decides: restore the total (this test) or drop this test.
+// Request: GET /api/v1/people?limit=5.  Expected (brief): a numeric "total"; actual: none.
+test.skip('SPEC CONFLICT: the list carries the total of the whole filtered list', async () => {
   const l = await list('?limit=5');
   assert.equal(typeof l.total, 'number', 'total is in the list');
   assert.equal(l.total, (await all()).length);
@@ -139,7 +143,7 @@ test('a 65-character search is 422', async () => {
 // (characters) and a name may have 32 characters (96 bytes in Chinese).
 // Request: GET /api/v1/people?q=<22 Chinese characters> (66 bytes).  Expected: 200 (a search
 // within the box's 64 characters); actual: 422 {"field":"q","message":"搜索内容过长"}.
-test.skip('BUG: the search limit counts bytes, so 22 Chinese characters are "too long"', async () => {
+test('the search limit counts bytes, so 22 Chinese characters are "too long"', async () => {
   const r = await call(await as('leader'), 'GET', `/api/v1/people?q=${encodeURIComponent('张'.repeat(22))}`);
   assert.equal(r.status, 200);
 });
@@ -278,7 +282,7 @@ test('the clear phone and ID number appear in no list, detail or page', async ()
   }
   for (const [p, raw] of bodies) {
     // A search for the number echoes what the user typed in the search box (and its next link).
-    const b = raw.replace(/<input name="q" value="[^"]*"/g, '').replace(/href="\/people\?[^"]*"/g, '');
+    const b = raw.replace(/<input\b[^>]*\bname="q"[^>]*>/g, '').replace(/href="\/people\?[^"]*"/g, '');
     assert.ok(!b.includes(sent.phone), `phone in ${p}`);
     assert.ok(!b.includes(sent.id_number), `ID number in ${p}`);
     assert.ok(!b.includes(sent.id_number.slice(6, 14)), `birth date digits of the ID in ${p}`);
@@ -304,6 +308,7 @@ const BAD_PEOPLE = [
   ['an ID number with a bad checksum', { id_number: (() => { const i = idNumber('19700101', '321'); return i.slice(0, 17) + (i[17] === '0' ? '1' : '0'); })() }, 'id_number'],
   ['an ID number born on 1980-02-30', { id_number: idNumber('19800230', '123') }, 'id_number'],
   ['an ID number born in month 13', { id_number: idNumber('19801301', '123') }, 'id_number'],
+  ['an ID number of someone not born yet', { id_number: idNumber('20990101', '123') }, 'id_number'],
   ['a 17-character ID number', { id_number: idNumber('19700101', '123').slice(0, 17) }, 'id_number'],
   ['an ID number with a letter inside', { id_number: '62010219700A01123X' }, 'id_number'],
   ['birth_year 1800', { birth_year: 1800 }, 'birth_year'],
@@ -410,7 +415,7 @@ test('PATCH of a person who does not exist is 404', async () => {
 // Request: PATCH /api/v1/people/:id {"name":"<new name>"} on a person with sex F, birth_year
 // 1968, village 龙咀子村, group 一组, address and note.  Expected: only the name changes;
 // actual: 200 with sex, birth_year, village_id, group_id set to null and address, note to "".
-test.skip('BUG: PATCH /api/v1/people/:id with only a name clears the person\'s other fields', async () => {
+test('PATCH /api/v1/people/:id with only a name clears the person\'s other fields', async () => {
   const { sent, made } = await create();
   const r = await call(await as('leader'), 'PATCH', `/api/v1/people/${made.id}`, { name: `${sent.name}新` });
   assert.equal(r.status, 200);
@@ -687,7 +692,7 @@ describe('posts', () => {
   // Request: POST /api/v1/posts/:id/end {} (leader, a current post).  Expected: 200 (the post
   // or {"id"}); actual: 500 {"error":{"code":"internal"}} — and the post HAS ended (a second
   // call is 404), so a script that retries on 500 is told the post does not exist.
-  test.skip('BUG: POST /api/v1/posts/:id/end answers 500 although the post is ended', async () => {
+  test('POST /api/v1/posts/:id/end answers 500 although the post is ended', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '接口离任', unit_id: 5, started_on: '2024-01-01' });
     const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {});
@@ -704,7 +709,7 @@ describe('posts', () => {
 
   // Request: end a post (page form), then POST /api/v1/posts/:id/end {}.  Expected (API.md:
   // "409 wrong state"): 409; actual: 404 "没有找到该记录", as if the post did not exist.
-  test.skip('BUG: ending a post that has already ended is 409, not 404', async () => {
+  test('ending a post that has already ended is 409, not 404', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '两次离任', unit_id: 5, started_on: '2024-01-01' });
     assert.equal((await endByPage(made.id, add.body.id)).status, 303);
@@ -715,7 +720,7 @@ describe('posts', () => {
   // Request: POST /posts/:id/end (page form) ended_on=2020-01-01 for a post started on
   // 2024-01-01.  Expected: 422; actual: 303 and the post ends before it began (the API twin
   // stores it too, answering 500 as above).
-  test.skip('BUG: a post cannot end before it started', async () => {
+  test('a post cannot end before it started', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '倒序', unit_id: 5, started_on: '2024-01-01' });
     const res = await endByPage(made.id, add.body.id, { ended_on: '2020-01-01' });
@@ -791,7 +796,7 @@ describe('re-authentication (server under a fake clock)', () => {
     assert.equal(res.status, 200);
     const html = mainOf(await res.text());
     assert.match(html, /<input[^>]*name="reason"/);
-    assert.match(html, /<input[^>]*name="password"[^>]*type="password"/);
+    assert.equal(inputAttrs(html, 'password')?.type, 'password');
     assert.ok(!html.includes(target.phone));
     assert.ok(!html.includes(target.idno));
   });
@@ -830,7 +835,7 @@ describe('re-authentication (server under a fake clock)', () => {
   // {"password":"Wrong-pass-N"} eight times, then the right password.  Expected: the failures
   // count toward the lockout as at sign-in (SECURITY.md row 9: locked after 5), so the right
   // password is refused; actual: eight 422s, then 204, and a fresh sign-in still works.
-  test.skip('BUG: wrong re-authentication passwords count toward the account lockout', async () => {
+  test('wrong re-authentication passwords count toward the account lockout', async () => {
     const m = await s2.as('member');
     for (let i = 0; i < 8; i++) {
       assert.equal((await call(m, 'POST', '/api/v1/session/reauth', { password: `Wrong-pass-${i}x` })).status, 422);

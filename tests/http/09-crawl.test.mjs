@@ -246,7 +246,7 @@ test('the validator config does catch errors (a broken page fails)', async () =>
 // as the leader.  Expected: html-validate with wcag/h63 passes; actual: "<th> element must
 // have a valid scope attribute: row, col, rowgroup or colgroup" on every <th> (3000+ in a full
 // crawl).  Fix: <th scope="col"> in the templates.
-test.skip('BUG: table header cells have a scope (wcag/h63)', async () => {
+test('table header cells have a scope (wcag/h63)', async () => {
   const strict = new HtmlValidate({ extends: ['html-validate:recommended'], rules: { ...BASE_RULES, 'wcag/h63': 'error', 'no-implicit-input-type': 'off' } });
   const c = await srv.as('leader');
   for (const p of ['/people', '/units', '/villages', '/units/1', '/villages/1', '/']) {
@@ -258,7 +258,7 @@ test.skip('BUG: table header cells have a scope (wcag/h63)', async () => {
 // Expected: html-validate's no-implicit-input-type passes; actual: '<input> is missing
 // recommended "type" attribute' for each text input (~1900 in a full crawl).  Fix: type="text"
 // (or tel/search/numeric types where they fit).
-test.skip('BUG: every <input> states its type (no-implicit-input-type)', async () => {
+test('every <input> states its type (no-implicit-input-type)', async () => {
   const strict = new HtmlValidate({ extends: ['html-validate:recommended'], rules: { ...BASE_RULES, 'wcag/h63': 'off', 'no-implicit-input-type': 'error' } });
   const c = await srv.as('leader');
   for (const p of ['/people', '/people/new', '/units/new', '/villages/new', '/people/1', '/people/1/contact', '/login']) {

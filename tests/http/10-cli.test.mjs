@@ -96,7 +96,7 @@ test('init honours XIANGZHI_DB', () => {
 // The database holds the password hashes, the session table and the audit log, and SQLite
 // creates it 0644.  Request: xiangzhi init --db NEW (umask 022).  Expected: NEW is 0600 like
 // its key file (or at least not readable by others); actual: -rw-r--r--.
-test.skip('BUG: init creates the database readable by every local user', () => {
+test('init creates the database readable by every local user', () => {
   const db = join(tmp, 'mode.db');
   assert.equal(cli(['init', '--db', db]).status, 0);
   assert.equal(statSync(db).mode & 0o077, 0);

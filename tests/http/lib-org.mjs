@@ -89,3 +89,16 @@ export function clients(srv) {
     return cache.get(role);
   };
 }
+
+// The attributes of the first <input> named "name" (values left as written, still escaped),
+// or null: checks that do not depend on the order of attributes in the templates.
+export function inputAttrs(html, name) {
+  for (const m of html.matchAll(/<input\b([^>]*)>/g)) {
+    const attrs = {};
+    for (const a of m[1].matchAll(/([^\s"'=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g)) {
+      attrs[a[1].toLowerCase()] = a[2] ?? a[3] ?? a[4] ?? '';
+    }
+    if (attrs.name === name) return attrs;
+  }
+  return null;
+}
