@@ -451,8 +451,13 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+	    /*
+	     * The pool holds the request line and headers (at most 32 KiB,
+	     * then 431) and the response headers; MHD clears it for every
+	     * request, so it is no bigger than that.
+	     */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_MAX_HEADERS +
-		HTTP_MAX_URL + 16 * 1024),
+		4 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,

@@ -164,11 +164,11 @@ test('PATCH of a unit that does not exist is 404', async () => {
   assert.equal(r.status, 404);
 });
 
-// PATCH is a full replacement: fields not sent are reset to their defaults.
-// Request: PATCH /api/v1/units/:id {"name":<same>,"kind":<same>,"phone":"0934-1"} on a unit
+// Regression (found by this suite, since fixed): PATCH was a full replacement, so fields not
+// sent were reset to their defaults.  Request: PATCH /api/v1/units/:id {"name":<same>,"kind":<same>,"phone":"0934-1"} on a unit
 // with duties "原职责" and sort 42.  Expected: duties and sort unchanged (PATCH semantics,
 // RFC 5789); actual: 200 with duties "" and sort 0 (and active forced to true).
-test('PATCH /api/v1/units/:id wipes the fields it was not sent', async () => {
+test('PATCH /api/v1/units/:id leaves the fields it was not sent unchanged', async () => {
   const c = await as('leader');
   const made = await call(c, 'POST', '/api/v1/units', { name: uniq('部分改'), kind: 'office', duties: '原职责', sort: 42, active: false });
   const r = await call(c, 'PATCH', `/api/v1/units/${made.body.id}`, { name: made.body.name, kind: 'office', phone: '0934-1' });
@@ -343,7 +343,7 @@ test('a name sent as a number is either refused or stored as text, never a 500',
   if (r.status === 201) assert.equal(r.body.name, '4242');
 });
 
-// A tab is a control character, but the single-line check lets it through.
+// Regression (since fixed): a tab is a control character, but the single-line check let it through.
 // Request: POST /api/v1/units {"name":"制表\tX所","kind":"office"}.
 // Expected: 422 field name (as for the other C0 controls); actual: 201 and the tab is stored.
 test('a tab inside a single-line name is refused like the other control characters', async () => {
@@ -353,7 +353,8 @@ test('a tab inside a single-line name is refused like the other control characte
   assert.deepEqual(await units(), before);
 });
 
-// C1 controls (U+0080..U+009F) are two bytes in UTF-8 and escape the byte-wise check.
+// Regression (since fixed): C1 controls (U+0080..U+009F) are two bytes in UTF-8 and escaped the
+// byte-wise check.
 // Request: POST /api/v1/units {"name":"下一行\u0085所","kind":"office"}.
 // Expected: 422 field name; actual: 201, stored with U+0085 (NEL) inside.
 test('a C1 control character (U+0085) in a name is refused', async () => {
@@ -603,8 +604,8 @@ test('a duplicate name on the form comes back with 409 and the alert', async () 
   assert.deepEqual(await units(), before);
 });
 
-// rerender() copies only the fields that were sent into the model, and an unchecked box
-// sends nothing, so the default ("on") comes back.
+// Regression (since fixed): rerender() copied only the fields that were sent into the model, and
+// an unchecked box sends nothing, so the default ("on") came back.
 // Request: POST /units/new (form) name=<41 chars>&kind=office&sort=0 with no "active".
 // Expected: the 422 form shows the box unchecked, as the user left it; actual: checked.
 test('an invalid form keeps an unchecked "active" box unchecked', async () => {

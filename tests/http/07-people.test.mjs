@@ -139,11 +139,12 @@ test('a 65-character search is 422', async () => {
   assert422(r, 'q', 'long q');
 });
 
-// person_list() checks strlen(q) > 64, bytes, while the search box says maxlength="64"
+// Regression (since fixed): person_list() checked strlen(q) > 64, bytes, while the search box says
+// maxlength="64"
 // (characters) and a name may have 32 characters (96 bytes in Chinese).
 // Request: GET /api/v1/people?q=<22 Chinese characters> (66 bytes).  Expected: 200 (a search
 // within the box's 64 characters); actual: 422 {"field":"q","message":"搜索内容过长"}.
-test('the search limit counts bytes, so 22 Chinese characters are "too long"', async () => {
+test('a search of 22 Chinese characters (66 bytes, within the box\'s 64 characters) is accepted', async () => {
   const r = await call(await as('leader'), 'GET', `/api/v1/people?q=${encodeURIComponent('张'.repeat(22))}`);
   assert.equal(r.status, 200);
 });
@@ -411,11 +412,11 @@ test('PATCH of a person who does not exist is 404', async () => {
   assert.equal(r.status, 404);
 });
 
-// PATCH replaces the whole record: fields not sent become empty.
+// Regression (since fixed): PATCH replaced the whole record, fields not sent became empty.
 // Request: PATCH /api/v1/people/:id {"name":"<new name>"} on a person with sex F, birth_year
 // 1968, village 龙咀子村, group 一组, address and note.  Expected: only the name changes;
 // actual: 200 with sex, birth_year, village_id, group_id set to null and address, note to "".
-test('PATCH /api/v1/people/:id with only a name clears the person\'s other fields', async () => {
+test('PATCH /api/v1/people/:id with only a name leaves the other fields unchanged', async () => {
   const { sent, made } = await create();
   const r = await call(await as('leader'), 'PATCH', `/api/v1/people/${made.id}`, { name: `${sent.name}新` });
   assert.equal(r.status, 200);
@@ -687,12 +688,13 @@ describe('posts', () => {
     assert.equal((await person(made.id)).posts[0].ended_on, '2025-06-30');
   });
 
-  // post_end() ends with web_done() but never sets w->model, so the API twin renders nothing:
+  // Regression (since fixed): post_end() ended with web_done() but never set w->model, so the API
+  // twin rendered nothing:
   // the log says "handler built no model".  The change is committed all the same.
   // Request: POST /api/v1/posts/:id/end {} (leader, a current post).  Expected: 200 (the post
   // or {"id"}); actual: 500 {"error":{"code":"internal"}} — and the post HAS ended (a second
   // call is 404), so a script that retries on 500 is told the post does not exist.
-  test('POST /api/v1/posts/:id/end answers 500 although the post is ended', async () => {
+  test('POST /api/v1/posts/:id/end answers 200 and the post is ended', async () => {
     const { made } = await create();
     const add = await call(await as('leader'), 'POST', `/api/v1/people/${made.id}/posts`, { title: '接口离任', unit_id: 5, started_on: '2024-01-01' });
     const r = await call(await as('leader'), 'POST', `/api/v1/posts/${add.body.id}/end`, {});
@@ -707,7 +709,7 @@ describe('posts', () => {
     assert.equal(r.status, 404);
   });
 
-  // Request: end a post (page form), then POST /api/v1/posts/:id/end {}.  Expected (API.md:
+  // Regression (since fixed).  Request: end a post (page form), then POST /api/v1/posts/:id/end {}.  Expected (API.md:
   // "409 wrong state"): 409; actual: 404 "没有找到该记录", as if the post did not exist.
   test('ending a post that has already ended is 409, not 404', async () => {
     const { made } = await create();
@@ -717,7 +719,7 @@ describe('posts', () => {
     assert.equal(again.status, 409);
   });
 
-  // Request: POST /posts/:id/end (page form) ended_on=2020-01-01 for a post started on
+  // Regression (since fixed).  Request: POST /posts/:id/end (page form) ended_on=2020-01-01 for a post started on
   // 2024-01-01.  Expected: 422; actual: 303 and the post ends before it began (the API twin
   // stores it too, answering 500 as above).
   test('a post cannot end before it started', async () => {
@@ -830,7 +832,7 @@ describe('re-authentication (server under a fake clock)', () => {
     assert.ok(!html.includes(target.phone));
   });
 
-  // Re-authentication checks the password with no failure count: a borrowed session can guess
+  // Regression (since fixed): re-authentication checked the password with no failure count: a borrowed session could guess
   // the account's password without limit.  Request: POST /api/v1/session/reauth
   // {"password":"Wrong-pass-N"} eight times, then the right password.  Expected: the failures
   // count toward the lockout as at sign-in (SECURITY.md row 9: locked after 5), so the right

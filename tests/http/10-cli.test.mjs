@@ -93,10 +93,10 @@ test('init honours XIANGZHI_DB', () => {
   assert.ok(existsSync(db));
 });
 
-// The database holds the password hashes, the session table and the audit log, and SQLite
-// creates it 0644.  Request: xiangzhi init --db NEW (umask 022).  Expected: NEW is 0600 like
+// Regression (since fixed): the database holds the password hashes, the session table and the
+// audit log, and SQLite created it 0644.  Request: xiangzhi init --db NEW (umask 022).  Expected: NEW is 0600 like
 // its key file (or at least not readable by others); actual: -rw-r--r--.
-test('init creates the database readable by every local user', () => {
+test('init creates the database readable only by its owner', () => {
   const db = join(tmp, 'mode.db');
   assert.equal(cli(['init', '--db', db]).status, 0);
   assert.equal(statSync(db).mode & 0o077, 0);
