@@ -41,6 +41,7 @@ usage(FILE *f)
 	    "  --threads N          worker threads (default 4)\n"
 	    "  --tls-cert FILE --tls-key FILE   serve HTTPS\n"
 	    "  --public-url URL     base of links handed out\n"
+	    "  --trusted-proxy ADDR believe X-Real-IP/X-Forwarded-Proto from ADDR\n"
 	    "  --dev                strict templates, verbose logs\n"
 	    "\n'xiangzhi COMMAND --help' shows a command's usage.\n");
 }

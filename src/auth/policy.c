@@ -37,7 +37,7 @@ static const struct {
 	{ "activation_h", offsetof(struct policy, activation_h), 24, 1, 168 },
 	{ "pw_min_len", offsetof(struct policy, pw_min_len), 12, 8, 64 },
 	{ "pw_min_classes", offsetof(struct policy, pw_min_classes), 3, 1, 4 },
-	{ "pw_max_age_days", offsetof(struct policy, pw_max_age_days), 0, 0,
+	{ "pw_max_age_days", offsetof(struct policy, pw_max_age_days), 90, 0,
 	    365 },
 	{ "reauth_min", offsetof(struct policy, reauth_min), 5, 1, 60 },
 };

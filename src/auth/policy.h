@@ -10,8 +10,9 @@ struct db;
 struct audit_actor;
 
 /*
- * Defaults follow 等保 2.0 where it and OWASP ASVS disagree (forced
- * rotation is off by default: 0 days; docs/operations.md explains).
+ * Defaults follow 等保 2.0 where it and OWASP ASVS disagree: 3 character
+ * classes and a 90-day password lifetime (ASVS would have neither);
+ * docs/operations.md explains how to choose.
  */
 struct policy {
 	int	 idle_min;		/* session idle timeout, 30 */
@@ -22,7 +23,7 @@ struct policy {
 	int	 activation_h;		/* activation link lifetime, 24 */
 	int	 pw_min_len;		/* 12 */
 	int	 pw_min_classes;	/* 3 */
-	int	 pw_max_age_days;	/* 0 = never forced */
+	int	 pw_max_age_days;	/* 90; 0 = never forced */
 	int	 reauth_min;		/* recent sign-in for sensitive views, 5 */
 };
 

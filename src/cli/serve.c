@@ -19,7 +19,7 @@
 static const char usage_line[] =
     "usage: xiangzhi serve [--db PATH] [--key PATH] [--listen ADDR:PORT]\n"
     "                      [--threads N] [--tls-cert FILE --tls-key FILE]\n"
-    "                      [--public-url URL] [--dev]\n";
+    "                      [--public-url URL] [--trusted-proxy ADDR] [--dev]\n";
 
 int
 cmd_serve(int argc, char *argv[])
@@ -32,13 +32,14 @@ cmd_serve(int argc, char *argv[])
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "dev", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char		*f_db = NULL, *f_key = NULL, *f_listen = NULL;
 	const char		*f_threads = NULL, *f_cert = NULL, *f_tkey = NULL;
-	const char		*f_url = NULL, *path;
+	const char		*f_url = NULL, *f_proxy = NULL, *path;
 	struct http_config	 hc;
 	struct app_config	 ac;
 	struct http_server	*srv;
@@ -58,6 +59,7 @@ cmd_serve(int argc, char *argv[])
 		case 'C': f_cert = optarg; break;
 		case 'K': f_tkey = optarg; break;
 		case 'u': f_url = optarg; break;
+		case 'P': f_proxy = optarg; break;
 		case 'D': dev = true; break;
 		case 'h':
 			printf("%s", usage_line);
@@ -98,6 +100,7 @@ cmd_serve(int argc, char *argv[])
 	memset(&ac, 0, sizeof(ac));
 	ac.strict = dev;
 	ac.public_url = cli_option(f_url, "XIANGZHI_PUBLIC_URL", NULL);
+	ac.trusted_proxy = cli_option(f_proxy, "XIANGZHI_TRUSTED_PROXY", NULL);
 	if (app_init(&ac) != 0 || app_selftest() != 0) {
 		fprintf(stderr, "xiangzhi: start-up self-test failed\n");
 		return EXIT_USER;

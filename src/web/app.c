@@ -543,6 +543,35 @@ rerender(struct web *w, int status)
 	return true;
 }
 
+/*
+ * Behind a reverse proxy every request comes from the proxy's address.
+ * Only when it does do we believe the proxy's X-Real-IP (the client, for
+ * throttling and the audit log) and X-Forwarded-Proto (for Secure cookies
+ * and HSTS); from anywhere else these headers are ignored.
+ */
+static void
+behind_proxy(struct req *r)
+{
+	const char	*ip, *proto;
+	size_t		 i, n;
+
+	if (cfg.trusted_proxy == NULL || strcmp(r->addr, cfg.trusted_proxy) != 0)
+		return;
+	ip = req_header(r, "x-real-ip");
+	if (ip != NULL && (n = strlen(ip)) > 0 && n < sizeof(r->addr)) {
+		for (i = 0; i < n; i++)
+			if (!((ip[i] >= '0' && ip[i] <= '9') || ip[i] == '.' ||
+			    ip[i] == ':' || (ip[i] >= 'a' && ip[i] <= 'f') ||
+			    (ip[i] >= 'A' && ip[i] <= 'F')))
+				break;
+		if (i == n)
+			str_copy(r->addr, ip, sizeof(r->addr));
+	}
+	proto = req_header(r, "x-forwarded-proto");
+	if (proto != NULL && strcmp(proto, "https") == 0)
+		r->tls = true;
+}
+
 static void
 handle(struct req *r, struct resp *rs)
 {
@@ -552,6 +581,7 @@ handle(struct req *r, struct resp *rs)
 
 	w->resp = rs;
 	w->now = time_now_ms();
+	behind_proxy(r);
 	jsonmem_use(&r->arena);
 	if (r->error == 0 && (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
 	    static_serve(r, rs))

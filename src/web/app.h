@@ -9,6 +9,7 @@
 struct app_config {
 	bool		 strict;	/* templates: a missing name is an error */
 	const char	*public_url;	/* "http://127.0.0.1:8080", for links */
+	const char	*trusted_proxy;	/* address of nginx in front, or NULL */
 };
 
 /* Load templates and check the route table; -1 (logged) on failure. */

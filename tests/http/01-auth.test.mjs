@@ -177,3 +177,42 @@ test('too many sign-in attempts from one address get 429 with Retry-After', asyn
     await s2.stop();
   }
 });
+
+test('a password older than 90 days must be changed before anything else', async () => {
+  const s2 = await startServer({ clock: true });
+  try {
+    s2.setClock('+91d');
+    const c = s2.client();
+    const { login, password } = s2.logins.staff;
+    const res = await c.login(login, password);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).user.must_change, true);
+    const blocked = await c.get('/api/v1/people');
+    assert.equal(blocked.status, 403);
+    assert.equal((await blocked.json()).error.code, 'password_change_required');
+    const page = await c.get('/people');
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), '/password');
+    const ch = await c.post('/api/v1/me/password', { old: password, new: 'Ninety-One-Days-Later!' });
+    assert.equal(ch.status, 204);
+    assert.equal((await c.get('/api/v1/people')).status, 200);
+  } finally {
+    await s2.stop();
+  }
+});
+
+test('behind a trusted proxy the client address comes from X-Real-IP', async () => {
+  const s2 = await startServer({ args: ['--trusted-proxy', '127.0.0.1'], env: { XIANGZHI_LOGIN_RATE: '3' } });
+  try {
+    const from = (ip) => s2.client().req('POST', '/api/v1/session',
+      { json: { login: 'nobody', password: 'Wrong-Password-1' }, headers: { 'x-real-ip': ip } });
+    for (let i = 0; i < 4; i++) await from('10.0.0.1');
+    assert.equal((await from('10.0.0.1')).status, 429, 'one address is throttled');
+    assert.equal((await from('10.0.0.2')).status, 401, 'another is not');
+    const https = await s2.client().req('GET', '/login', { headers: { 'x-forwarded-proto': 'https' } });
+    assert.match(https.headers.get('strict-transport-security') ?? '', /max-age=/);
+    assert.ok(https.headers.getSetCookie().every((c) => /Secure/.test(c)));
+  } finally {
+    await s2.stop();
+  }
+});
