@@ -2,7 +2,7 @@
 include config.mk
 sinclude Makefile.local
 
-CFLAGS += -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
+CFLAGS += $(OPT) $(SANITIZE) -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
 	  -Wmissing-prototypes -Wstrict-prototypes -Wno-overlength-strings \
 	  -MMD -MP -Isrc $(shell pkg-config --cflags $(PKGS))
 
@@ -35,6 +35,8 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
 all: xiangzhi
+
+LDFLAGS += $(SANITIZE)
 
 xiangzhi: src/main.o libxz.a
 	$(CC) $(LDFLAGS) -o $@ src/main.o libxz.a $(LDLIBS)
@@ -77,14 +79,23 @@ http: xiangzhi
 e2e: xiangzhi
 	node --test --test-concurrency=1 tests/e2e/
 
+# The sanitizer build lives in build/asan, a copy of the tree, so it never
+# mixes its objects with the normal build.
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 asan:
-	$(MAKE) clean
-	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	    LDFLAGS="-fsanitize=address,undefined" xiangzhi $(UNIT)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    tests/run-unit $(UNIT)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    XIANGZHI_TEST_ASAN=1 node --test --test-concurrency=1 tests/http/
+	scripts/install-deps test
+	rm -rf build/asan && mkdir -p build/asan
+	cp -r Makefile config.mk src sql static tools tests scripts package.json \
+	    build/asan/
+	ln -s ../../node_modules build/asan/node_modules
+	$(MAKE) -C build/asan clean
+	$(MAKE) -C build/asan OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    xiangzhi $(UNIT)
+	cd build/asan && $(ASAN_ENV) tests/run-unit $(UNIT)
+	cd build/asan && $(ASAN_ENV) XIANGZHI_TEST_ASAN=1 \
+	    node --test --test-concurrency=1 tests/http/
 
 bench: xiangzhi
 	scripts/install-deps bench
@@ -94,6 +105,7 @@ lint:
 	@tools/lint
 
 clean:
+	rm -rf build
 	rm -f xiangzhi libxz.a src/main.o src/main.d $(OBJS) $(OBJS:.o=.d) \
 	    $(UNIT) tools/embed src/gen/embedded.c tests/unit/*.d
 

@@ -1,7 +1,8 @@
 # config.mk: compiler and libraries.  Override in Makefile.local (not committed).
 CC	?= cc
 PKGS	 = libmicrohttpd sqlite3 jansson libsodium pwquality zlib
-CFLAGS	?= -O2 -g
+OPT	?= -O2 -g
+SANITIZE ?=
 CPPFLAGS += -D_GNU_SOURCE
 LDFLAGS	?=
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lunistring -lcsv -lpthread -lm

@@ -45,7 +45,10 @@ export async function startServer({ demo = true, env = {}, args = [], clock = fa
     env = {
       LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
       FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1',
-      DONT_FAKE_MONOTONIC: '1', ...env,
+      DONT_FAKE_MONOTONIC: '1',
+      // Under ASan (make asan) libfaketime is preloaded before the runtime.
+      ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:verify_asan_link_order=0`,
+      ...env,
     };
   }
   const db = join(dir, 'x.db');
@@ -92,13 +95,17 @@ export async function startServer({ demo = true, env = {}, args = [], clock = fa
       if (res.status !== 200) throw new Error(`sign-in as ${role}: ${res.status} ${await res.text()}`);
       return c;
     },
+    // SIGTERM must end the server cleanly (exit 0); under ASan that also
+    // means LeakSanitizer found nothing.
     stop: async () => {
-      if (proc.exitCode === null) {
-        const done = new Promise((res) => proc.on('exit', res));
+      let code = proc.exitCode;
+      if (code === null) {
+        const done = new Promise((res) => proc.on('exit', (c, sig) => res(c ?? sig)));
         proc.kill('SIGTERM');
-        await done;
+        code = await done;
       }
       rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`server exited ${code}:\n${err.slice(-3000)}`);
     },
   };
   return server;
