@@ -53,10 +53,13 @@ audit_page(struct web *w)
 	q_from = req_query(w->req, "from");
 	q_to = req_query(w->req, "to");
 	f.from = day_start(w, q_from, 0, &bad);
+	if (bad)
+		return web_fail(w, 422, "invalid",
+		    "「从」日期格式不正确（如 2026-01-05）", "from");
 	f.to = day_start(w, q_to, 1, &bad);
 	if (bad)
 		return web_fail(w, 422, "invalid",
-		    "日期格式不正确（如 2026-01-05）", "from");
+		    "「到」日期格式不正确（如 2026-01-31）", "to");
 	res_q = req_query(w->req, "result");
 	f.result = str_eq(res_q, "ok") || str_eq(res_q, "fail") ? res_q : NULL;
 	f.limit = 50;

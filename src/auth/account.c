@@ -58,7 +58,7 @@ static const char *const account_sql[ACCOUNT_SQL__MAX] = {
 	[ACCOUNT_SQL_RESET] =
 	    "UPDATE account SET pw_hash = NULL, pw_family = NULL,"
 	    " status = 'pending', updated_at = ?3"
-	    " WHERE township_id = ?1 AND id = ?2 AND status <> 'disabled'",
+	    " WHERE township_id = ?1 AND id = ?2",
 	[ACCOUNT_SQL_ROLES] =
 	    "UPDATE account SET roles = ?3, roles_requested = 0,"
 	    " updated_at = ?4 WHERE township_id = ?1 AND id = ?2",

@@ -11,6 +11,7 @@
 #include "auth/account.h"
 #include "auth/account_web.h"
 #include "auth/auth.h"
+#include "auth/policy.h"
 #include "auth/role.h"
 #include "base/str.h"
 #include "db/db.h"
@@ -48,12 +49,23 @@ roles_of(const struct value *v)
 	return r;
 }
 
+static int
+activation_hours(struct web *w)
+{
+	struct policy	 p;
+
+	policy_get(w->db, &p);
+	return p.activation_h;
+}
+
 /* The link a new user opens to set a password. */
 static const char *
 activation_url(struct web *w, const char *token)
 {
 	const char	*host = req_header(w->req, "host");
 
+	if (app_public_url_set())
+		return web_printf(w, "%s/activate/%s", app_public_url(), token);
 	if (host != NULL && strchr(host, '/') == NULL &&
 	    strchr(host, '"') == NULL && strlen(host) < 256)
 		return web_printf(w, "%s://%s/activate/%s",
@@ -144,9 +156,10 @@ account_form(struct web *w)
 			    json_string_value(json_object_get(c, "name")),
 			    vn ? web_printf(w, "（%s）", vn) : ""));
 		}
-		w->model = json_pack("{s{ss} s{so so} so}", "form", "login", "",
-		    "options", "person_id", opt_ids(people, 0), "village_id",
-		    opt_villages(villages, 0), "role_options", role_options(0));
+		w->model = json_pack("{s{ss} s{so so} so si}", "form", "login",
+		    "", "options", "person_id", opt_ids(people, 0),
+		    "village_id", opt_villages(villages, 0), "role_options",
+		    role_options(0), "activation_h", activation_hours(w));
 		json_decref(people);
 	}
 	json_decref(cands);
@@ -218,8 +231,9 @@ account_new(struct web *w)
 	if (rc != 0)
 		return web_db_fail(w, rc);
 	url = activation_url(w, token);
-	w->model = json_pack("{sI ss ss sb}", "id", (json_int_t)id, "login",
-	    in.login, "activation_url", url, "needs_grant", 1);
+	w->model = json_pack("{sI ss ss sb si}", "id", (json_int_t)id, "login",
+	    in.login, "activation_url", url, "needs_grant", 1, "activation_h",
+	    activation_hours(w));
 	w->tmpl = "account_created";
 	w->title = "账号已创建";
 	return 201;
@@ -291,9 +305,9 @@ account_action(struct web *w, enum action act)
 	if (rc != 0)
 		return web_db_fail(w, rc);
 	if (act == ACT_RESET) {
-		w->model = json_pack("{sI ss sb}", "id", (json_int_t)id,
+		w->model = json_pack("{sI ss sb si}", "id", (json_int_t)id,
 		    "activation_url", activation_url(w, token), "needs_grant",
-		    0);
+		    0, "activation_h", activation_hours(w));
 		json_object_set_new(w->model, "login", json_string(""));
 		{
 			int	 r2;
@@ -354,6 +368,9 @@ account_roles(struct web *w)
 		return web_not_found(w);
 	if ((st = not_self(w, id)) != 0)
 		return st;
+	if (w->api && json_object_get(w->json, "roles") == NULL)
+		return web_fail(w, 422, "invalid",
+		    "请给出「角色」列表（空列表表示收回全部角色）", "roles");
 	if ((st = input_check(w, f, 1, v)) != 0)
 		return st;
 	roles = roles_of(&v[0]);

@@ -685,11 +685,11 @@ auth_change_password(struct db *db, const struct actor *act,
 	if ((rc = load_account(db, act->id, &a, &login, &pwh, &name)) != 0)
 		goto out;
 	if (!verify_slot(pwh, old)) {
+		/* A wrong old password counts like one at sign-in. */
 		str_copy(msg, "原密码不正确", msglen);
-		detail = json_pack("{ss}", "reason", "old_password");
-		audit_write_alone(db, who, "account.password", "account",
-		    act->id, false, detail);
-		json_decref(detail);
+		if (db_begin(db) == DB_OK)
+			db_end(db, count_failure(db, act->id, who,
+			    "account.password", now));
 		rc = AUTH_DENIED;
 		goto out;
 	}

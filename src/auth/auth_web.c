@@ -43,6 +43,19 @@ safe_next(const char *next)
 	return next;
 }
 
+/* The numbers the forms quote, so they never disagree with the policy. */
+static json_t *
+policy_numbers(struct web *w)
+{
+	struct policy	 p;
+
+	policy_get(w->db, &p);
+	return json_pack("{si si si si si}", "lock_failures", p.lock_failures,
+	    "lock_min", p.lock_min, "pw_min_len", p.pw_min_len,
+	    "pw_min_classes", p.pw_min_classes, "activation_h",
+	    p.activation_h);
+}
+
 static void
 set_session_cookie(struct web *w, const char *token)
 {
@@ -66,8 +79,8 @@ auth_login_form(struct web *w)
 
 	if (w->has_session)
 		return web_done(w, 200, "/");
-	w->model = json_pack("{s{ss ss}}", "form", "login", "", "next",
-	    safe_next(next));
+	w->model = json_pack("{s{ss ss} so}", "form", "login", "", "next",
+	    safe_next(next), "policy", policy_numbers(w));
 	return 200;
 }
 
@@ -166,8 +179,9 @@ auth_reauth_post(struct web *w)
 int
 auth_password_form(struct web *w)
 {
-	w->model = json_pack("{s{ss ss ss} sb}", "form", "old", "", "new", "",
-	    "new2", "", "forced", w->actor.must_change);
+	w->model = json_pack("{s{ss ss ss} sb so}", "form", "old", "", "new",
+	    "", "new2", "", "forced", w->actor.must_change, "policy",
+	    policy_numbers(w));
 	return 200;
 }
 
@@ -221,8 +235,9 @@ auth_activate_form(struct web *w)
 		return web_fail(w, 410, "gone",
 		    "激活链接已失效（已使用或已过期），请联系系统管理员重新生成",
 		    NULL);
-	w->model = json_pack("{ss ss s{ss ss}}", "login", login, "name", name,
-	    "form", "password", "", "password2", "");
+	w->model = json_pack("{ss ss s{ss ss} so}", "login", login, "name",
+	    name, "form", "password", "", "password2", "", "policy",
+	    policy_numbers(w));
 	return 200;
 }
 

@@ -27,6 +27,11 @@ enum role {
 #define ROLE_CADRES	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | \
 			 ROLE_VILLAGE | ROLE_INSPECTOR)
 #define ROLE_ANY	(ROLE_BUSINESS | ROLE_ADMINS)
+/*
+ * Routes any signed-in account may use, even one whose roles the security
+ * admin has not granted yet: home, sign-out, own password.  Never stored.
+ */
+#define ROLE_SIGNED	(1u << 31)
 
 const char	*role_name(unsigned bit);	/* "leader" */
 const char	*role_label(unsigned bit);	/* "主要领导" */

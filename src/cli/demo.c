@@ -730,8 +730,7 @@ counts(struct db *db, int64_t tid, size_t *villages, int64_t *houses,
     int64_t *cadres)
 {
 	struct scope		 sc = { tid, 0 };
-	struct person_filter	 f;
-	json_t			*vs, *v, *res;
+	json_t			*vs, *v;
 	size_t			 i;
 	int			 rc;
 
@@ -742,13 +741,8 @@ counts(struct db *db, int64_t tid, size_t *villages, int64_t *houses,
 	json_array_foreach(vs, i, v)
 		*houses += json_integer_value(json_object_get(v, "households"));
 	json_decref(vs);
-	memset(&f, 0, sizeof(f));
-	f.kind = "cadre";
-	f.limit = 1;
-	if ((res = org_people(db, &sc, &f, &rc)) == NULL)
+	if ((*cadres = org_count_people(db, &sc, "cadre")) < 0)
 		return -1;
-	*cadres = json_integer_value(json_object_get(res, "total"));
-	json_decref(res);
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 
 #include "auth/account.h"
 #include "auth/auth.h"
+#include "auth/password.h"
+#include "auth/policy.h"
 #include "auth/role.h"
 #include "base/str.h"
 #include "base/timeutil.h"
@@ -66,6 +68,27 @@ user_list(struct db *db)
 	}
 	json_decref(all);
 	return EXIT_OK;
+}
+
+/* Check "pw" against the policy before an account is made for it. */
+static int
+policy_ok(struct db *db, const char *login, const char *pw)
+{
+	struct policy		 pol;
+	struct password_policy	 pp;
+	struct password_subject	 subj = { login, NULL, NULL };
+	char			 norm[PASSWORD_NORM_MAX], msg[256];
+	int			 rc;
+
+	policy_get(db, &pol);
+	pp.min_len = pol.pw_min_len;
+	pp.max_len = 128;
+	pp.min_classes = pol.pw_min_classes;
+	rc = password_check(pw, &pp, &subj, norm, msg, sizeof(msg));
+	sodium_memzero(norm, sizeof(norm));
+	if (rc != 0)
+		fprintf(stderr, "xiangzhi: %s\n", msg);
+	return rc;
 }
 
 /* Set a password read beforehand ("pw" is wiped). */
@@ -199,6 +222,8 @@ cmd_user(int argc, char *argv[])
 			    " --village NAME\n");
 			goto out;
 		}
+		if (policy_ok(db, login, pw) != 0)
+			goto out;
 		rc = db_begin(db);
 		if (rc == 0)
 			rc = account_create(db, &in, time_now_ms(), &id);

@@ -91,9 +91,11 @@ struct person_filter {
 	int64_t		 after;		/* keyset cursor: last id seen */
 	int		 limit;
 };
-/* {items: [...], next: "id" | null, total: n}. */
+/* {items: [...], next: "id" | null}: one page, in id order. */
 json_t	*org_people(struct db *, const struct scope *,
 	    const struct person_filter *, int *rc);
+/* How many people (of "kind", if not NULL) are in scope; -1 on failure. */
+int64_t	 org_count_people(struct db *, const struct scope *, const char *kind);
 /* One person, contact data masked, with posts. */
 json_t	*org_person(struct db *, const struct scope *, int64_t id, int *rc);
 

@@ -44,6 +44,7 @@ enum org_sql {
 	ORG_SQL_POST_INSERT,
 	ORG_SQL_POST_END,
 	ORG_SQL_POST_GET,
+	ORG_SQL_COUNT_PEOPLE,
 	ORG_SQL_TOWNSHIP_INSERT,
 	ORG_SQL_HOUSEHOLD_INSERT,
 	ORG_SQL_HOUSEHOLD_HEAD,
@@ -198,6 +199,9 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	[ORG_SQL_POST_INSERT] =
 	    "INSERT INTO post (township_id, person_id, unit_id, village_id,"
 	    " title, started_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ORG_SQL_COUNT_PEOPLE] =
+	    "SELECT count(*) FROM person WHERE township_id = ?1"
+	    " AND (?2 IS NULL OR village_id = ?2) AND (?3 IS NULL OR kind = ?3)",
 	[ORG_SQL_POST_GET] =
 	    "SELECT person_id, started_on, ended_on FROM post"
 	    " WHERE township_id = ?1 AND id = ?2",
@@ -997,4 +1001,18 @@ org_person_set_household(struct db *db, int64_t person_id,
 	if ((rc = db_exec(st)) != DB_OK)
 		return rc;
 	return db_changes(db) == 0 ? DB_DONE : DB_OK;
+}
+
+int64_t
+org_count_people(struct db *db, const struct scope *sc, const char *kind)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_COUNT_PEOPLE);
+	int64_t		 n = -1;
+
+	bind_scope(st, sc);
+	db_bind_text(st, 3, kind);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int64(st, 0);
+	db_reset(st);
+	return n;
 }

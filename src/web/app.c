@@ -30,6 +30,12 @@ app_public_url(void)
 	return cfg.public_url ? cfg.public_url : "http://127.0.0.1:8080";
 }
 
+bool
+app_public_url_set(void)
+{
+	return cfg.public_url != NULL;
+}
+
 int
 app_init(const struct app_config *c)
 {
@@ -416,7 +422,7 @@ check_access(struct web *w)
 		return web_fail(w, 403, "password_change_required",
 		    "请先修改密码", NULL);
 	}
-	if ((w->actor.roles & rt->roles) == 0)
+	if ((rt->roles & ROLE_SIGNED) == 0 && (w->actor.roles & rt->roles) == 0)
 		return denied(w);
 	if ((rt->flags & ROUTE_REAUTH) && w->api) {
 		policy_get(w->db, &pol);

@@ -22,5 +22,6 @@ extern const struct http_app app_http;
 
 /* The base URL for links handed to people (activation, ratings). */
 const char *app_public_url(void);
+bool	 app_public_url_set(void);
 
 #endif

@@ -15,9 +15,9 @@ static const struct {
 	const char	*label;
 	const char	*hint;
 } cards[] = {
-	{ ROLE_CADRES, "/people", "人员台账", "查看和登记干部群众信息" },
-	{ ROLE_CADRES, "/villages", "村组", "村、组及村干部" },
-	{ ROLE_CADRES, "/units", "站所", "乡直单位和站所" },
+	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
+	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
+	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },
 	{ ROLE_SYSADMIN, "/accounts", "账号管理", "创建账号、停用、重置激活链接" },
 	{ ROLE_SECADMIN, "/accounts", "角色授权", "为新账号授予角色" },
 	{ ROLE_SECADMIN, "/settings", "安全策略", "密码、锁定、超时设置" },

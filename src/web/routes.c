@@ -33,16 +33,16 @@ const struct route routes[] = {
 /* Sign-in, sessions, passwords, activation. */
 { GET,  "/login",               GET,  NULL,                             auth_login_form,     "login",          "登录",        0,          SCOPE_PUBLIC,   0 },
 { POST, "/login",               POST, "/api/v1/session",                auth_login,          NULL,             "登录",        0,          SCOPE_PUBLIC,   0 },
-{ POST, "/logout",              DELETE, "/api/v1/session",              auth_logout,         NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
-{ 0,    NULL,                   POST, "/api/v1/session/reauth",         auth_reauth_post,    NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      0 },
-{ 0,    NULL,                   GET,  "/api/v1/me",                     auth_me,             NULL,             NULL,          ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
-{ GET,  "/password",            GET,  NULL,                             auth_password_form,  "password",       "修改密码",    ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
-{ POST, "/password",            POST, "/api/v1/me/password",            auth_password,       NULL,             "修改密码",    ROLE_ANY,   SCOPE_OWN,      ROUTE_ANY_STATE },
+{ POST, "/logout",              DELETE, "/api/v1/session",              auth_logout,         NULL,             NULL,          ROLE_SIGNED, SCOPE_OWN,      ROUTE_ANY_STATE },
+{ 0,    NULL,                   POST, "/api/v1/session/reauth",         auth_reauth_post,    NULL,             NULL,          ROLE_SIGNED, SCOPE_OWN,      0 },
+{ 0,    NULL,                   GET,  "/api/v1/me",                     auth_me,             NULL,             NULL,          ROLE_SIGNED, SCOPE_OWN,      ROUTE_ANY_STATE },
+{ GET,  "/password",            GET,  NULL,                             auth_password_form,  "password",       "修改密码",    ROLE_SIGNED, SCOPE_OWN,      ROUTE_ANY_STATE },
+{ POST, "/password",            POST, "/api/v1/me/password",            auth_password,       NULL,             "修改密码",    ROLE_SIGNED, SCOPE_OWN,      ROUTE_ANY_STATE },
 { GET,  "/activate/:token",     GET,  NULL,                             auth_activate_form,  "activate",       "激活账号",    0,          SCOPE_PUBLIC,   0 },
 { POST, "/activate/:token",     POST, "/api/v1/activate/:token",        auth_activate_post,  NULL,             "激活账号",    0,          SCOPE_PUBLIC,   0 },
 
 /* Home. */
-{ GET,  "/",                    GET,  "/api/v1/home",                   home_page,           "home",           "首页",        ROLE_ANY,   SCOPE_OWN,      0 },
+{ GET,  "/",                    GET,  "/api/v1/home",                   home_page,           "home",           "首页",        ROLE_SIGNED, SCOPE_OWN,      0 },
 
 /* Organisation. */
 { 0,    NULL,                   GET,  "/api/v1/townships",              org_townships,       NULL,             NULL,          R_READ,     SCOPE_TOWNSHIP, 0 },

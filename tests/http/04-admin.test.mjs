@@ -744,3 +744,54 @@ test('tampering: the failed check is itself audited', async () => {
   assert.equal(rec.detail.intact, false);
   assert.equal(rec.detail.broken_id, 5);
 });
+
+// ---------------------------------------------------------------- accounts waiting for roles, resets, public URL
+
+test('an activated account waiting for its roles can sign in, see home and sign out', async () => {
+  const sys = await as('sysadmin');
+  const made = await json(await sys.post('/api/v1/accounts', { login: 'dengdai-shouquan', roles: ['staff'] }));
+  const token = made.activation_url.split('/').pop();
+  assert.equal((await srv.client().post(`/api/v1/activate/${token}`, { password: '等待授权的新同事 Wait-7' })).status, 204);
+  const c = srv.client();
+  const res = await c.login('dengdai-shouquan', '等待授权的新同事 Wait-7');
+  assert.equal(res.status, 200);
+  assert.deepEqual((await res.json()).user.roles, []);
+  assert.equal((await c.get('/api/v1/me')).status, 200);
+  const home = await c.get('/');
+  assert.equal(home.status, 200);
+  assert.match(await home.text(), /正在等待安全管理员授予角色/);
+  assert.equal((await c.get('/api/v1/people')).status, 403, 'but nothing else');
+  assert.equal((await c.delete('/api/v1/session')).status, 204);
+});
+
+test('a disabled account can be given a new activation link and come back', async () => {
+  const sys = await as('sysadmin');
+  const made = await json(await sys.post('/api/v1/accounts', { login: 'tingyong-huifu', roles: ['staff'] }));
+  assert.equal((await sys.post(`/api/v1/accounts/${made.id}/disable`, {})).status, 200);
+  const reset = await sys.post(`/api/v1/accounts/${made.id}/reset`, {});
+  assert.equal(reset.status, 200);
+  const token = (await json(reset)).activation_url.split('/').pop();
+  assert.equal((await srv.client().post(`/api/v1/activate/${token}`, { password: '停用以后又回来了 Back-9' })).status, 204);
+  assert.equal((await srv.client().login('tingyong-huifu', '停用以后又回来了 Back-9')).status, 200);
+});
+
+test('granting roles through the API must name the roles', async () => {
+  const sec = await as('secadmin');
+  const acc = (await json(await sec.get('/api/v1/accounts'))).items.find((a) => a.login === srv.logins.staff.login);
+  const r = await sec.post(`/api/v1/accounts/${acc.id}/roles`, {});
+  assert.equal(r.status, 422);
+  assert.equal((await json(r)).error.field, 'roles');
+  const after = (await json(await sec.get(`/api/v1/accounts/${acc.id}`)));
+  assert.deepEqual(after.roles, ['staff'], 'nothing changed');
+});
+
+test('activation links use --public-url when it is set', async () => {
+  const s2 = await startServer({ args: ['--public-url', 'https://xz.example.cn'] });
+  try {
+    const sys = await s2.as('sysadmin');
+    const made = await json(await sys.post('/api/v1/accounts', { login: 'gongkai-dizhi', roles: ['staff'] }));
+    assert.match(made.activation_url, /^https:\/\/xz\.example\.cn\/activate\/[A-Za-z0-9_-]{43}$/);
+  } finally {
+    await s2.stop();
+  }
+});

@@ -341,3 +341,18 @@ test('refusals are logged with their reason, never the password', () => {
   assert.match(log, /password refused: keyboard walk/);
   assert.match(log, /password refused: short letter stem/);
 });
+
+test('wrong old passwords at the password change count toward the lockout', async () => {
+  const s2 = await startServer();
+  try {
+    const c = await s2.as('inspector');
+    for (let i = 0; i < 5; i++) {
+      const r = await c.post('/api/v1/me/password', { old: `Wrong-old-${i}!x`, new: 'Irrelevant-New-Pass-9' });
+      assert.equal(r.status, 422);
+    }
+    const { login, password } = s2.logins.inspector;
+    assert.equal((await s2.client().login(login, password)).status, 401, 'locked');
+  } finally {
+    await s2.stop();
+  }
+});

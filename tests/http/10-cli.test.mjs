@@ -426,3 +426,37 @@ describe('with a running server', () => {
     });
   });
 });
+
+test('init --township creates the first township, once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xz-cli-'));
+  try {
+    const db = join(dir, 'x.db');
+    const r = cli(['init', '--db', db, '--township', '测试乡', '--county', '测试县']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /township 测试乡 created/);
+    const again = cli(['init', '--db', db, '--township', '别的乡']);
+    assert.equal(again.status, 0);
+    assert.match(again.stdout, /already exists/);
+    const add = cli(['user', 'add', 'xitong-guanli', '--role', 'sysadmin', '--db', db, '--password-stdin'],
+      { input: '第一个管理员的密码 Gansu-Snow-41\n' });
+    assert.equal(add.status, 0, add.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('user add with a password the policy refuses creates nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xz-cli-'));
+  try {
+    const db = join(dir, 'x.db');
+    assert.equal(cli(['init', '--db', db, '--township', '测试乡']).status, 0);
+    const r = cli(['user', 'add', 'ruomima', '--role', 'staff', '--db', db, '--password-stdin'],
+      { input: 'zn135246@\n' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /密码/);
+    const list = cli(['user', 'list', '--db', db]);
+    assert.doesNotMatch(list.stdout, /ruomima/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
