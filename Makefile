@@ -20,7 +20,7 @@ OBJS = \
 	src/org/org_db.o src/org/org_web.o src/org/person_web.o \
 	src/org/validate.o src/org/import.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
-	src/web/options.o \
+	src/web/options.o src/web/pagecache.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
@@ -30,7 +30,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-html tests/unit/test-tmpl tests/unit/test-form \
 	tests/unit/test-router tests/unit/test-password tests/unit/test-audit \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
-	tests/unit/test-import
+	tests/unit/test-import tests/unit/test-pagecache
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

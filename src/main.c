@@ -42,6 +42,8 @@ usage(FILE *f)
 	    "  --tls-cert FILE --tls-key FILE   serve HTTPS\n"
 	    "  --public-url URL     base of links handed out\n"
 	    "  --trusted-proxy ADDR believe X-Real-IP/X-Forwarded-Proto from ADDR\n"
+	    "  --page-cache MIB     rendered pages kept while data is unchanged\n"
+	    "                       (default 8, 0 turns it off)\n"
 	    "  --dev                strict templates, verbose logs\n"
 	    "\n'xiangzhi COMMAND --help' shows a command's usage.\n");
 }

@@ -168,6 +168,22 @@ audit_write(struct db *db, const struct audit_actor *who, const char *action,
 	return DB_OK;
 }
 
+int64_t
+audit_version(struct db *db)
+{
+	struct db_stmt	*st = db_stmt(db, DBM_AUDIT, AUDIT_SQL_LAST);
+	int64_t		 v = -1;
+	int		 rc;
+
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		v = db_col_int64(st, 0);
+	else if (rc == DB_DONE)
+		v = 0;
+	db_reset(st);
+	return v;
+}
+
 int
 audit_write_alone(struct db *db, const struct audit_actor *who,
     const char *action, const char *object_type, int64_t object_id, bool ok,

@@ -35,6 +35,13 @@ int	 audit_write(struct db *, const struct audit_actor *,
 	    const char *action, const char *object_type, int64_t object_id,
 	    bool ok, json_t *detail);
 
+/*
+ * The id of the newest record: a version of all business data, since
+ * every change writes one in its own transaction.  0 for an empty log, -1
+ * on failure.
+ */
+int64_t	 audit_version(struct db *);
+
 /* The same, in a transaction of its own (failures, denials, reads). */
 int	 audit_write_alone(struct db *, const struct audit_actor *,
 	    const char *action, const char *object_type, int64_t object_id,

@@ -104,6 +104,12 @@ secret_token_hash(const char *token, unsigned char out[SECRET_HASH_LEN])
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
 }
 
+void
+secret_digest(const void *p, size_t n, unsigned char out[SECRET_HASH_LEN])
+{
+	crypto_generichash(out, SECRET_HASH_LEN, p, n, NULL, 0);
+}
+
 bool
 secret_equal(const char *a, const char *b)
 {

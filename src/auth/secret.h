@@ -36,6 +36,8 @@ const unsigned char *secret_key(enum secret_key);
 void	 secret_token(char out[SECRET_TOKEN_LEN + 1]);
 /* SHA-256 of a token, as stored in the database. */
 void	 secret_token_hash(const char *token, unsigned char out[SECRET_HASH_LEN]);
+/* An unkeyed BLAKE2b-256 digest (cache keys and the like). */
+void	 secret_digest(const void *, size_t, unsigned char out[SECRET_HASH_LEN]);
 /* Constant-time comparison of two NUL-terminated strings. */
 bool	 secret_equal(const char *, const char *);
 

@@ -15,11 +15,13 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "web/app.h"
+#include "web/pagecache.h"
 
 static const char usage_line[] =
     "usage: xiangzhi serve [--db PATH] [--key PATH] [--listen ADDR:PORT]\n"
     "                      [--threads N] [--tls-cert FILE --tls-key FILE]\n"
-    "                      [--public-url URL] [--trusted-proxy ADDR] [--dev]\n";
+    "                      [--public-url URL] [--trusted-proxy ADDR]\n"
+    "                      [--page-cache MIB] [--dev]\n";
 
 int
 cmd_serve(int argc, char *argv[])
@@ -33,20 +35,22 @@ cmd_serve(int argc, char *argv[])
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "page-cache", required_argument, NULL, 'c' },
 		{ "dev", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char		*f_db = NULL, *f_key = NULL, *f_listen = NULL;
 	const char		*f_threads = NULL, *f_cert = NULL, *f_tkey = NULL;
-	const char		*f_url = NULL, *f_proxy = NULL, *path;
+	const char		*f_url = NULL, *f_proxy = NULL, *f_cache = NULL;
+	const char		*path;
 	struct http_config	 hc;
 	struct app_config	 ac;
 	struct http_server	*srv;
 	struct db		*db;
 	struct timespec		 tick = { 60, 0 };
 	sigset_t		 sigs;
-	int64_t			 threads;
+	int64_t			 threads, cache_mb;
 	int			 c, sig;
 	bool			 dev = false;
 
@@ -60,6 +64,7 @@ cmd_serve(int argc, char *argv[])
 		case 'K': f_tkey = optarg; break;
 		case 'u': f_url = optarg; break;
 		case 'P': f_proxy = optarg; break;
+		case 'c': f_cache = optarg; break;
 		case 'D': dev = true; break;
 		case 'h':
 			printf("%s", usage_line);
@@ -82,6 +87,11 @@ cmd_serve(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	hc.threads = (unsigned)threads;
+	if (str_to_int64(cli_option(f_cache, "XIANGZHI_PAGE_CACHE", "8"), 0, 1024,
+	    &cache_mb) != 0) {
+		fprintf(stderr, "xiangzhi: --page-cache takes 0 to 1024 (MiB)\n");
+		return EXIT_USAGE;
+	}
 	hc.conn_limit = 1024;
 	hc.per_ip_limit = 256;
 	hc.timeout_s = 30;
@@ -101,6 +111,7 @@ cmd_serve(int argc, char *argv[])
 	ac.strict = dev;
 	ac.public_url = cli_option(f_url, "XIANGZHI_PUBLIC_URL", NULL);
 	ac.trusted_proxy = cli_option(f_proxy, "XIANGZHI_TRUSTED_PROXY", NULL);
+	pagecache_init((size_t)cache_mb * 1024 * 1024);
 	if (app_init(&ac) != 0 || app_selftest() != 0) {
 		fprintf(stderr, "xiangzhi: start-up self-test failed\n");
 		return EXIT_USER;

@@ -15,6 +15,7 @@
 #include "web/app.h"
 #include "web/metrics.h"
 #include "web/options.h"
+#include "web/pagecache.h"
 #include "web/routes.h"
 #include "web/static.h"
 #include "web/view.h"
@@ -443,6 +444,44 @@ set_scope(struct web *w)
 	    w->actor.village_id : 0;
 }
 
+/*
+ * The page cache key: the session (who, and the CSRF token in the page),
+ * API or page, the path and query, gzip or not, and today's date in
+ * Asia/Shanghai (so nothing that shows "today" outlives the day).
+ */
+static void
+cache_key(struct web *w, unsigned char key[PAGECACHE_KEY])
+{
+	struct buf	 b = BUF_INIT;
+	const char	*ae = req_header(w->req, "accept-encoding");
+
+	buf_add(&b, w->session_hash, sizeof(w->session_hash));
+	buf_addf(&b, "%d|%s?%s|%d|%lld", w->api, w->req->path,
+	    w->req->query_string, ae != NULL && strstr(ae, "gzip") != NULL,
+	    (long long)date_today_cn());
+	secret_digest(b.data, b.len, key);
+	buf_release(&b);
+}
+
+/* Serve a cached answer if the data has not changed since; true if served. */
+static bool
+cache_hit(struct web *w)
+{
+	const char	*type;
+
+	w->cache_version = audit_version(w->db);
+	if (w->cache_version < 0)
+		return false;
+	cache_key(w, w->cache_key);
+	if (!pagecache_get(w->cache_key, w->cache_version, &w->resp->body,
+	    &type, &w->cache_gz))
+		return false;
+	w->resp->status = 200;
+	w->resp->content_type = type;
+	w->cache_served = true;
+	return true;
+}
+
 /* Run the route: everything between routing and rendering. */
 static int
 dispatch(struct web *w)
@@ -488,6 +527,9 @@ dispatch(struct web *w)
 	}
 	if (!w->has_session && !w->api)
 		pre_session(w);
+	if (w->has_session && (w->route->flags & ROUTE_CACHE) &&
+	    pagecache_on() && r->method == HTTP_GET && cache_hit(w))
+		return 200;
 	return w->route->handler(w);
 }
 
@@ -596,7 +638,7 @@ handle(struct req *r, struct resp *rs)
 	rs->log_uid = w->actor.id;
 	if (w->route != NULL)
 		rs->log_route = w->api ? w->route->api : w->route->path;
-	if (w->raw)
+	if (w->raw || w->cache_served)
 		rs->status = status;
 	else if (w->api)
 		view_json(w, status);
@@ -617,7 +659,19 @@ handle(struct req *r, struct resp *rs)
 		if (w->set_cookie[i] != NULL)
 			resp_header(r, rs, "Set-Cookie", w->set_cookie[i]);
 	view_security_headers(w, true);
-	view_compress(w);
+	if (w->cache_served) {
+		if (w->cache_gz) {
+			resp_header(r, rs, "Content-Encoding", "gzip");
+			resp_header(r, rs, "Vary", "Accept-Encoding");
+		}
+	} else {
+		bool	 gz = view_compress(w);
+
+		if (w->cache_version > 0 && rs->status == 200 &&
+		    w->set_cookie[0] == NULL)
+			pagecache_put(w->cache_key, w->cache_version,
+			    rs->body.data, rs->body.len, rs->content_type, gz);
+	}
 	/* The model lives in the request's arena: dropping it costs nothing. */
 	w->model = w->json = NULL;
 	jsonmem_use(NULL);

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "web/metrics.h"
+#include "web/pagecache.h"
 
 #define SLOTS	256		/* distinct route patterns, hashed */
 #define CLASSES	5		/* 1xx..5xx */
@@ -123,6 +124,20 @@ metrics_render(struct buf *b)
 	    (double)atomic_load(&hist_sum_us) / 1e6);
 	buf_addf(b, "xiangzhi_request_duration_seconds_count %llu\n",
 	    (unsigned long long)atomic_load(&hist_count));
+	{
+		uint64_t	 h, m;
+		size_t		 bytes;
+
+		pagecache_stats(&h, &m, &bytes);
+		buf_addf(b, "# HELP xiangzhi_page_cache_total Cached pages"
+		    " served and missed.\n# TYPE xiangzhi_page_cache_total"
+		    " counter\nxiangzhi_page_cache_total{result=\"hit\"} %llu\n"
+		    "xiangzhi_page_cache_total{result=\"miss\"} %llu\n"
+		    "# HELP xiangzhi_page_cache_bytes Bytes held.\n"
+		    "# TYPE xiangzhi_page_cache_bytes gauge\n"
+		    "xiangzhi_page_cache_bytes %zu\n", (unsigned long long)h,
+		    (unsigned long long)m, bytes);
+	}
 	buf_addf(b, "# HELP xiangzhi_db_errors_total Database failures.\n"
 	    "# TYPE xiangzhi_db_errors_total counter\n"
 	    "xiangzhi_db_errors_total %llu\n",

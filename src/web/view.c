@@ -278,7 +278,7 @@ view_security_headers(struct web *w, bool dynamic)
 		resp_header(r, rs, "Cache-Control", "no-store");
 }
 
-void
+bool
 view_compress(struct web *w)
 {
 	struct resp	*rs = w->resp;
@@ -288,15 +288,15 @@ view_compress(struct web *w)
 
 	if (ae == NULL || strstr(ae, "gzip") == NULL || rs->body.len < 1400 ||
 	    rs->static_data != NULL)
-		return;
+		return false;
 	memset(&z, 0, sizeof(z));
 	if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return;
+		return false;
 	buf_init(&out, 0);
 	buf_grow(&out, deflateBound(&z, rs->body.len));
 	if (buf_err(&out)) {
 		deflateEnd(&z);
-		return;
+		return false;
 	}
 	z.next_in = (unsigned char *)rs->body.data;
 	z.avail_in = (unsigned)rs->body.len;
@@ -305,7 +305,7 @@ view_compress(struct web *w)
 	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
 		deflateEnd(&z);
 		buf_release(&out);
-		return;
+		return false;
 	}
 	out.len = z.total_out;
 	out.data[out.len] = '\0';
@@ -314,4 +314,5 @@ view_compress(struct web *w)
 	rs->body = out;
 	resp_header(w->req, rs, "Content-Encoding", "gzip");
 	resp_header(w->req, rs, "Vary", "Accept-Encoding");
+	return true;
 }

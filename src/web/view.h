@@ -21,7 +21,7 @@ void	 view_error_page(struct web *, int status);
 void	 view_json(struct web *, int status);
 /* Headers every response carries (CSP, nosniff, ...). */
 void	 view_security_headers(struct web *, bool dynamic);
-/* gzip the body when the client accepts it and it is worth it. */
-void	 view_compress(struct web *);
+/* gzip the body when the client accepts it and it is worth it; true if so. */
+bool	 view_compress(struct web *);
 
 #endif

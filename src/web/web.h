@@ -25,7 +25,9 @@ enum route_scope {
 enum route_flags {
 	ROUTE_UPLOAD = 1,	/* body up to HTTP_MAX_UPLOAD */
 	ROUTE_ANY_STATE = 2,	/* reachable while a password change is due */
-	ROUTE_REAUTH = 4	/* needs a password entered within 5 minutes */
+	ROUTE_REAUTH = 4,	/* needs a password entered within 5 minutes */
+	ROUTE_CACHE = 8		/* a GET whose answer depends only on the data
+				   and the session: see web/pagecache.h */
 };
 
 /*
@@ -82,6 +84,10 @@ struct web {
 	int64_t			 now;		/* ms since the epoch, UTC */
 	int			 retry_after;	/* seconds, with 429/503 */
 	bool			 raw;		/* handler wrote resp itself */
+	int64_t			 cache_version;	/* > 0: store the answer */
+	unsigned char		 cache_key[32];
+	bool			 cache_served;
+	bool			 cache_gz;
 	const char		*set_cookie[3];
 };
 
