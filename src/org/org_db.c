@@ -109,8 +109,8 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	    " AND v.id = ?3",
 	[ORG_SQL_GROUPS] =
 	    "SELECT g.id, g.name, g.sort,"
-	    " (SELECT count(*) FROM household h WHERE h.group_id = g.id)"
-	    " FROM village_group g WHERE g.village_id = ?1"
+	    " (SELECT count(*) FROM household h WHERE h.group_id = g.id),"
+	    " g.village_id FROM village_group g WHERE g.village_id = ?1"
 	    " ORDER BY g.sort, g.id",
 	[ORG_SQL_VILLAGE_POSTS] =
 	    "SELECT po.id, po.title, p.id, p.name, po.started_on"
@@ -430,11 +430,12 @@ org_villages(struct db *db, const struct scope *sc, int *rc)
 static json_t *
 group_row(struct db_stmt *st)
 {
-	return json_pack("{so so so so}",
+	return json_pack("{so so so so so}",
 	    "id", db_json_int(st, 0),
 	    "name", db_json_text(st, 1),
 	    "sort", db_json_int(st, 2),
-	    "households", db_json_int(st, 3));
+	    "households", db_json_int(st, 3),
+	    "village_id", db_json_int(st, 4));
 }
 
 json_t *

@@ -278,3 +278,79 @@ group_add(struct web *w)
 	    (json_int_t)vid, "name", v[0].s);
 	return web_done(w, 201, web_printf(w, "/villages/%" PRId64, vid));
 }
+
+/* A group of the village in the route, or NULL (404). */
+static json_t *
+find_group(struct web *w, int64_t vid, int64_t gid, int *rc)
+{
+	json_t	*v, *g, *found = NULL;
+	size_t	 i;
+
+	if ((v = org_village(w->db, &w->scope, vid, rc)) == NULL)
+		return NULL;
+	json_array_foreach(json_object_get(v, "groups"), i, g)
+		if (json_integer_value(json_object_get(g, "id")) == gid)
+			found = json_incref(g);
+	if (found != NULL)
+		json_object_set(found, "village", json_object_get(v, "name"));
+	json_decref(v);
+	return found;
+}
+
+int
+group_form(struct web *w)
+{
+	int64_t	 vid = web_param_id(w, "id"), gid = web_param_id(w, "gid");
+	json_t	*g;
+	int	 rc = DB_OK;
+
+	if (vid == 0 || gid == 0 || (g = find_group(w, vid, gid, &rc)) == NULL)
+		return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+	w->model = json_pack("{sI sI so s{so so}}", "village_id",
+	    (json_int_t)vid, "id", (json_int_t)gid, "village",
+	    json_incref(json_object_get(g, "village")), "form", "name",
+	    json_incref(json_object_get(g, "name")), "sort", json_sprintf(
+	    "%lld", (long long)json_integer_value(json_object_get(g,
+	    "sort"))));
+	json_decref(g);
+	return 200;
+}
+
+int
+group_save(struct web *w)
+{
+	static const struct field f[] = {
+		{ "name", "组名", F_TEXT, true, 1, 40, NULL },
+		{ "sort", "排序", F_INT, false, 0, 9999, NULL },
+	};
+	struct value		 v[2];
+	struct audit_actor	 who = web_audit_actor(w);
+	int64_t			 vid = web_param_id(w, "id");
+	int64_t			 gid = web_param_id(w, "gid");
+	json_t			*g;
+	int			 st, rc = DB_OK;
+
+	if (vid == 0 || gid == 0 || (g = find_group(w, vid, gid, &rc)) == NULL)
+		return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+	input_patch(w, g, f, 2, NULL);
+	json_decref(g);
+	if ((st = input_check(w, f, 2, v)) != 0)
+		return st;
+	if ((rc = db_begin(w->db)) != DB_OK)
+		return web_db_fail(w, rc);
+	rc = org_group_save(w->db, &w->scope, vid, &gid, v[0].s,
+	    v[1].present ? v[1].i : 0);
+	if (rc == DB_OK)
+		rc = audit_write(w->db, &who, "group.update", "village_group",
+		    gid, true, NULL);
+	rc = db_end(w->db, rc);
+	if (rc == DB_DONE)
+		return web_not_found(w);
+	if (rc == DB_CONSTRAINT)
+		return web_fail(w, 409, "conflict", "该村已有同名的组", "name");
+	if (rc != 0)
+		return web_db_fail(w, rc);
+	w->model = json_pack("{sI sI ss}", "id", (json_int_t)gid, "village_id",
+	    (json_int_t)vid, "name", v[0].s);
+	return web_done(w, 200, web_printf(w, "/villages/%" PRId64, vid));
+}

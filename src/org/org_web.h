@@ -15,6 +15,8 @@ int	 village_show(struct web *);
 int	 village_form(struct web *);
 int	 village_save(struct web *);
 int	 group_add(struct web *);
+int	 group_form(struct web *);
+int	 group_save(struct web *);
 int	 org_townships(struct web *);
 /* People and posts (person_web.c). */
 int	 person_list(struct web *);

@@ -57,6 +57,8 @@ const struct route routes[] = {
 { POST, "/villages/new",        POST, "/api/v1/villages",               village_save,        NULL,             "新增村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
 { GET,  "/villages/:id",        GET,  "/api/v1/villages/:id",           village_show,        "village",        "村组详情",    R_READ,     SCOPE_VILLAGE,  ROUTE_CACHE },
 { POST, "/villages/:id",        POST, "/api/v1/villages/:id/groups",    group_add,           NULL,             "村组详情",    R_ORG,      SCOPE_TOWNSHIP, 0 },
+{ GET,  "/villages/:id/groups/:gid/edit", GET, NULL,                      group_form,          "group_form",     "修改村民小组", R_ORG,     SCOPE_TOWNSHIP, 0 },
+{ POST, "/villages/:id/groups/:gid/edit", PATCH, "/api/v1/villages/:id/groups/:gid", group_save, NULL,         "修改村民小组", R_ORG,     SCOPE_TOWNSHIP, 0 },
 { GET,  "/villages/:id/edit",   GET,  NULL,                             village_form,        "village_form",   "修改村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
 { POST, "/villages/:id/edit",   PATCH, "/api/v1/villages/:id",          village_save,        NULL,             "修改村",      R_ORG,      SCOPE_TOWNSHIP, 0 },
 

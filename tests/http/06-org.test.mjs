@@ -727,3 +727,28 @@ test('every change is audited with the right action', async () => {
   assert.deepEqual(actions, ['unit.create', 'unit.update']);
   assert.ok(mine.every((x) => x.actor === srv.logins.leader.login));
 });
+
+test('a group can be renamed through the API and the page, and only within its village', async () => {
+  const c = await as('leader');
+  const villages = (await c.get('/api/v1/villages').then((r) => r.json())).items;
+  const v = villages.find((x) => x.name === '南邑村');
+  const other = villages.find((x) => x.name === '孟河村');
+  const detail = await c.get(`/api/v1/villages/${v.id}`).then((r) => r.json());
+  const g = detail.groups[0];
+  const r = await call(c, 'PATCH', `/api/v1/villages/${v.id}/groups/${g.id}`, { name: `${g.name}（改）` });
+  assert.equal(r.status, 200);
+  const after = await c.get(`/api/v1/villages/${v.id}`).then((x) => x.json());
+  assert.equal(after.groups[0].name, `${g.name}（改）`);
+  assert.equal(after.groups[0].sort, g.sort, 'sort kept');
+  const wrong = await call(c, 'PATCH', `/api/v1/villages/${other.id}/groups/${g.id}`, { name: '别村的组' });
+  assert.equal(wrong.status, 404);
+  const dup = await call(c, 'PATCH', `/api/v1/villages/${v.id}/groups/${g.id}`, { name: detail.groups[1].name });
+  assert.equal(dup.status, 409);
+  const page = await c.get(`/villages/${v.id}/groups/${g.id}/edit`);
+  assert.equal(page.status, 200);
+  const res = await c.submit(`/villages/${v.id}/groups/${g.id}/edit`, { name: g.name, sort: String(g.sort) });
+  assert.equal(res.status, 303);
+  const back = await c.get(`/api/v1/villages/${v.id}`).then((x) => x.json());
+  assert.equal(back.groups[0].name, g.name);
+  assert.equal((await call(await as('staff'), 'PATCH', `/api/v1/villages/${v.id}/groups/${g.id}`, { name: 'x' })).status, 403);
+});
