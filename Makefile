@@ -19,6 +19,10 @@ OBJS = \
 	src/audit/audit.o src/audit/audit_web.o \
 	src/org/org_db.o src/org/org_web.o src/org/person_web.o \
 	src/org/validate.o src/org/import.o \
+	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
+	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
+	src/petition/petition.o src/petition/petition_web.o \
+	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
@@ -30,7 +34,9 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-html tests/unit/test-tmpl tests/unit/test-form \
 	tests/unit/test-router tests/unit/test-password tests/unit/test-audit \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
-	tests/unit/test-import tests/unit/test-pagecache
+	tests/unit/test-import tests/unit/test-pagecache \
+	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
+	tests/unit/test-xlsx
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

@@ -5,5 +5,6 @@ OPT	?= -O2 -g
 SANITIZE ?=
 CPPFLAGS += -D_GNU_SOURCE
 LDFLAGS	?=
-LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lunistring -lcsv -lpthread -lm
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lunistring -lcsv -lxlsxwriter \
+	   -lpthread -lm
 CRITERION_LIBS = -lcriterion

@@ -620,6 +620,7 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 		ui.duties = demo_units[i].duties;
 		ui.sort = (int64_t)(i + 1) * 10;
 		ui.active = true;
+		ui.supervises = i == DEMO_U_ORDER;
 		d->unit_ids[i] = 0;
 		if ((rc = org_unit_save(db, &sc, &d->unit_ids[i], &ui)) !=
 		    DB_OK)

@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "matter/attach.h"
+#include "matter/matter_db.h"
 #include "web/app.h"
 #include "web/pagecache.h"
 
@@ -21,7 +23,7 @@ static const char usage_line[] =
     "usage: xiangzhi serve [--db PATH] [--key PATH] [--listen ADDR:PORT]\n"
     "                      [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                      [--public-url URL] [--trusted-proxy ADDR]\n"
-    "                      [--page-cache MIB] [--dev]\n";
+    "                      [--page-cache MIB] [--files DIR] [--dev]\n";
 
 int
 cmd_serve(int argc, char *argv[])
@@ -36,6 +38,7 @@ cmd_serve(int argc, char *argv[])
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "page-cache", required_argument, NULL, 'c' },
+		{ "files", required_argument, NULL, 'f' },
 		{ "dev", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -43,14 +46,15 @@ cmd_serve(int argc, char *argv[])
 	const char		*f_db = NULL, *f_key = NULL, *f_listen = NULL;
 	const char		*f_threads = NULL, *f_cert = NULL, *f_tkey = NULL;
 	const char		*f_url = NULL, *f_proxy = NULL, *f_cache = NULL;
-	const char		*path;
+	const char		*f_files = NULL, *path, *files;
+	char			 files_def[4096];
 	struct http_config	 hc;
 	struct app_config	 ac;
 	struct http_server	*srv;
 	struct db		*db;
 	struct timespec		 tick = { 60, 0 };
 	sigset_t		 sigs;
-	int64_t			 threads, cache_mb;
+	int64_t			 threads, cache_mb, sweep_s;
 	int			 c, sig;
 	bool			 dev = false;
 
@@ -65,6 +69,7 @@ cmd_serve(int argc, char *argv[])
 		case 'u': f_url = optarg; break;
 		case 'P': f_proxy = optarg; break;
 		case 'c': f_cache = optarg; break;
+		case 'f': f_files = optarg; break;
 		case 'D': dev = true; break;
 		case 'h':
 			printf("%s", usage_line);
@@ -92,6 +97,12 @@ cmd_serve(int argc, char *argv[])
 		fprintf(stderr, "xiangzhi: --page-cache takes 0 to 1024 (MiB)\n");
 		return EXIT_USAGE;
 	}
+	if (str_to_int64(cli_option(NULL, "XIANGZHI_SWEEP_SECONDS", "60"), 1,
+	    3600, &sweep_s) != 0) {
+		fprintf(stderr, "xiangzhi: XIANGZHI_SWEEP_SECONDS takes 1 to 3600\n");
+		return EXIT_USAGE;
+	}
+	tick.tv_sec = (time_t)sweep_s;
 	hc.conn_limit = 1024;
 	hc.per_ip_limit = 256;
 	hc.timeout_s = 30;
@@ -106,6 +117,18 @@ cmd_serve(int argc, char *argv[])
 	if ((db = cli_open(path, cli_key_path(path, f_key), false)) == NULL)
 		return EXIT_USER;
 	db_close(db);
+	/* Attachments live beside the database unless told otherwise. */
+	if ((size_t)snprintf(files_def, sizeof(files_def), "%s.files", path) >=
+	    sizeof(files_def)) {
+		fprintf(stderr, "xiangzhi: database path too long\n");
+		return EXIT_USAGE;
+	}
+	files = cli_option(f_files, "XIANGZHI_FILES", files_def);
+	if (attach_init(files) != 0) {
+		fprintf(stderr, "xiangzhi: cannot use %s for attachments\n",
+		    files);
+		return EXIT_USER;
+	}
 	db_pool_init(path);
 	memset(&ac, 0, sizeof(ac));
 	ac.strict = dev;
@@ -134,14 +157,20 @@ cmd_serve(int argc, char *argv[])
 	    http_port(srv));
 	fflush(stdout);
 
-	for (;;) {
-		sig = sigtimedwait(&sigs, NULL, &tick);
+	for (sig = 0;; sig = sigtimedwait(&sigs, NULL, &tick)) {
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		/* Every minute: expired sessions, links and counters. */
+		/*
+		 * At start and every minute: expired sessions, links and counters, and
+		 * the deadline reminders that have come due.
+		 */
 		db = db_pool_get();
-		if (db != NULL && auth_sweep(db, time_now_ms()) != 0)
+		if (db == NULL)
+			continue;
+		if (auth_sweep(db, time_now_ms()) != 0)
 			log_warn("session sweep failed");
+		if (matter_sweep(db, date_today_cn(), time_now_ms()) < 0)
+			log_warn("reminder sweep failed");
 	}
 	log_info("stopping: finishing requests in flight");
 	http_stop(srv, 10000);

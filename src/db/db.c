@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "db/db.h"
 #include "db/dbjson.h"
+#include "db/fts_cjk.h"
 
 /* A cached statement knows its connection, for error reporting. */
 struct db_stmt {
@@ -112,6 +113,12 @@ db_open(const char *path, int flags)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
+	if (fts_cjk_register(db->h) != 0) {
+		error("cannot register the search tokenizer on '%s'", path);
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
@@ -323,7 +330,9 @@ exec_simple(struct db *db, const char *sql)
 {
 	int	 rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? DB_OK : fail(db, rc, sql);
+	/* A whole migration is too long to log: name it by its size. */
+	return rc == SQLITE_OK ? DB_OK :
+	    fail(db, rc, strlen(sql) > 40 ? "script" : sql);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "matter/matter_db.h"
 #include "org/org.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
@@ -14,4 +15,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_ORG] = &org_sqltab,
 	[DBM_SETTING] = &setting_sqltab,
 	[DBM_ACCOUNT] = &account_sqltab,
+	[DBM_MATTER] = &matter_sqltab,
 };

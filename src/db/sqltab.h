@@ -16,6 +16,7 @@ enum db_module {
 	DBM_ORG,
 	DBM_SETTING,
 	DBM_ACCOUNT,
+	DBM_MATTER,
 	DBM__MAX
 };
 

@@ -55,7 +55,8 @@ struct req {
 
 /*
  * A response.  The body is "body" unless "static_data" is set (embedded
- * files, sent without copying).  "headers" are extra response headers.
+ * files, sent without copying) or "fd" is (a file, streamed; the server
+ * closes it).  "headers" are extra response headers.
  */
 struct resp {
 	int		 status;
@@ -63,6 +64,8 @@ struct resp {
 	struct buf	 body;
 	const unsigned char *static_data;
 	size_t		 static_len;
+	int		 fd;		/* > 0: send this open file (closed after) */
+	uint64_t	 fd_size;
 	struct kvlist	 headers;
 	bool		 close;		/* close the connection afterwards */
 	int64_t		 log_uid;	/* account id for the log line, 0 if none */

@@ -228,7 +228,12 @@ respond(struct conn *cn, struct MHD_Connection *c)
 	enum MHD_Result		 ret;
 
 	cn->srv->app->handle(&cn->req, rs);
-	if (rs->static_data != NULL) {
+	if (rs->fd > 0) {
+		mr = MHD_create_response_from_fd64(rs->fd_size, rs->fd);
+		if (mr == NULL)
+			close(rs->fd);
+		rs->fd = -1;	/* MHD owns it now */
+	} else if (rs->static_data != NULL) {
 		mr = MHD_create_response_from_buffer(rs->static_len,
 		    (void *)(uintptr_t)rs->static_data, MHD_RESPMEM_PERSISTENT);
 	} else {

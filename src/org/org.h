@@ -39,6 +39,7 @@ struct unit_in {
 	const char	*duties;
 	int64_t		 sort;
 	bool		 active;
+	bool		 supervises;	/* issues supervision orders (督办) */
 };
 /* Create (id 0) or update; the new id in *id.  In the caller's tx. */
 int	 org_unit_save(struct db *, const struct scope *, int64_t *id,
@@ -57,6 +58,16 @@ int	 org_place_ok(struct db *, const struct scope *, int64_t village_id,
 /* Options for forms: [{id, name, groups: [{id, name}]}]. */
 json_t	*org_village_options(struct db *, const struct scope *, int *rc);
 json_t	*org_unit_options(struct db *, const struct scope *, int *rc);
+/* Cadres for "who answers" pickers: [{id, name: "姓名（职务）"}]. */
+json_t	*org_cadres(struct db *, const struct scope *, int *rc);
+/* Does the person hold a current post in a unit that supervises? 1/0/<0. */
+int	 org_person_supervises(struct db *, int64_t person_id);
+/*
+ * An existing person with this ID number, or this phone number and name
+ * (both normalised; either may be NULL): the id, 0 if none, < 0 on failure.
+ */
+int64_t	 org_person_find(struct db *, const struct scope *, const char *name,
+	    const char *phone, const char *idno);
 /* Just the villages: [{id, name}]. */
 json_t	*org_village_names(struct db *, const struct scope *, int *rc);
 

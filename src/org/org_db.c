@@ -45,6 +45,9 @@ enum org_sql {
 	ORG_SQL_POST_END,
 	ORG_SQL_POST_GET,
 	ORG_SQL_COUNT_PEOPLE,
+	ORG_SQL_CADRES,
+	ORG_SQL_SUPERVISES,
+	ORG_SQL_FIND_PERSON,
 	ORG_SQL_TOWNSHIP_INSERT,
 	ORG_SQL_HOUSEHOLD_INSERT,
 	ORG_SQL_HOUSEHOLD_HEAD,
@@ -79,12 +82,12 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	[ORG_SQL_UNITS] =
 	    "SELECT u.id, u.name, u.kind, u.phone, u.duties, u.sort, u.active,"
 	    " (SELECT count(*) FROM post p WHERE p.unit_id = u.id"
-	    "  AND p.ended_on IS NULL)"
+	    "  AND p.ended_on IS NULL), u.supervises"
 	    " FROM unit u WHERE u.township_id = ?1 ORDER BY u.sort, u.id",
 	[ORG_SQL_UNIT] =
 	    "SELECT u.id, u.name, u.kind, u.phone, u.duties, u.sort, u.active,"
 	    " (SELECT count(*) FROM post p WHERE p.unit_id = u.id"
-	    "  AND p.ended_on IS NULL)"
+	    "  AND p.ended_on IS NULL), u.supervises"
 	    " FROM unit u WHERE u.township_id = ?1 AND u.id = ?2",
 	[ORG_SQL_UNIT_POSTS] =
 	    "SELECT po.id, po.title, p.id, p.name, po.started_on"
@@ -92,10 +95,11 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	    " WHERE po.unit_id = ?1 AND po.ended_on IS NULL ORDER BY po.id",
 	[ORG_SQL_UNIT_INSERT] =
 	    "INSERT INTO unit (township_id, name, kind, phone, duties, sort,"
-	    " active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    " active, supervises) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ORG_SQL_UNIT_UPDATE] =
 	    "UPDATE unit SET name = ?3, kind = ?4, phone = ?5, duties = ?6,"
-	    " sort = ?7, active = ?8 WHERE township_id = ?1 AND id = ?2",
+	    " sort = ?7, active = ?8, supervises = ?9"
+	    " WHERE township_id = ?1 AND id = ?2",
 	[ORG_SQL_VILLAGES] =
 	    "SELECT v.id, v.name, v.sort,"
 	    " (SELECT count(*) FROM village_group g WHERE g.village_id = v.id),"
@@ -199,6 +203,19 @@ static const char *const org_sql[ORG_SQL__MAX] = {
 	[ORG_SQL_POST_INSERT] =
 	    "INSERT INTO post (township_id, person_id, unit_id, village_id,"
 	    " title, started_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ORG_SQL_CADRES] =
+	    "SELECT id, name || CASE WHEN posts_label <> '' THEN"
+	    " '（' || posts_label || '）' ELSE '' END FROM person"
+	    " WHERE township_id = ?1 AND kind = 'cadre' ORDER BY id",
+	[ORG_SQL_SUPERVISES] =
+	    "SELECT 1 FROM post p JOIN unit u ON u.id = p.unit_id"
+	    " WHERE p.person_id = ?1 AND p.ended_on IS NULL"
+	    " AND u.supervises = 1 LIMIT 1",
+	[ORG_SQL_FIND_PERSON] =
+	    "SELECT id FROM person WHERE township_id = ?1"
+	    " AND ((?2 IS NOT NULL AND idno_mac = ?2)"
+	    " OR (?3 IS NOT NULL AND phone_mac = ?3 AND name = ?4))"
+	    " ORDER BY idno_mac IS NULL, id LIMIT 1",
 	[ORG_SQL_COUNT_PEOPLE] =
 	    "SELECT count(*) FROM person WHERE township_id = ?1"
 	    " AND (?2 IS NULL OR village_id = ?2) AND (?3 IS NULL OR kind = ?3)",
@@ -297,7 +314,7 @@ unit_row(struct db_stmt *st)
 {
 	const char	*kind = db_col_text(st, 2);
 
-	return json_pack("{so so ss ss so so so so so}",
+	return json_pack("{so so ss ss so so so so so so}",
 	    "id", db_json_int(st, 0),
 	    "name", db_json_text(st, 1),
 	    "kind", kind,
@@ -306,7 +323,8 @@ unit_row(struct db_stmt *st)
 	    "duties", db_json_text(st, 4),
 	    "sort", db_json_int(st, 5),
 	    "active", db_json_bool(st, 6),
-	    "members", db_json_int(st, 7));
+	    "members", db_json_int(st, 7),
+	    "supervises", db_json_bool(st, 8));
 }
 
 /* Step through rows, appending "row(st)" to a new array. */
@@ -396,6 +414,7 @@ org_unit_save(struct db *db, const struct scope *sc, int64_t *id,
 	db_bind_text(st, k + 4, in->duties ? in->duties : "");
 	db_bind_int64(st, k + 5, in->sort);
 	db_bind_int64(st, k + 6, in->active ? 1 : 0);
+	db_bind_int64(st, k + 7, in->supervises ? 1 : 0);
 	rc = db_exec(st);
 	if (rc != DB_OK)
 		return rc;
@@ -1016,4 +1035,57 @@ org_count_people(struct db *db, const struct scope *sc, const char *kind)
 		n = db_col_int64(st, 0);
 	db_reset(st);
 	return n;
+}
+
+json_t *
+org_cadres(struct db *db, const struct scope *sc, int *rc)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_CADRES);
+
+	db_bind_int64(st, 1, sc->township_id);
+	return rows(st, option_row, rc);
+}
+
+int
+org_person_supervises(struct db *db, int64_t person_id)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_SUPERVISES);
+	int		 rc;
+
+	db_bind_int64(st, 1, person_id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW;
+}
+
+int64_t
+org_person_find(struct db *db, const struct scope *sc, const char *name,
+    const char *phone, const char *idno)
+{
+	struct db_stmt	*st = stmt(db, ORG_SQL_FIND_PERSON);
+	unsigned char	 pm[SECRET_HASH_LEN], im[SECRET_HASH_LEN];
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (phone == NULL && idno == NULL)
+		return 0;
+	db_bind_int64(st, 1, sc->township_id);
+	if (idno != NULL) {
+		secret_mac("idno", idno, im);
+		db_bind_blob(st, 2, im, sizeof(im));
+	} else
+		db_bind_null(st, 2);
+	if (phone != NULL) {
+		secret_mac("phone", phone, pm);
+		db_bind_blob(st, 3, pm, sizeof(pm));
+	} else
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, name);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		id = db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : id;
 }

@@ -67,7 +67,7 @@ unit_form(struct web *w)
 			    web_not_found(w);
 		w->title = "修改站所";
 	}
-	w->model = json_pack("{s{so so so so ss} so sb}",
+	w->model = json_pack("{s{so so so so ss ss} so sb}",
 	    "form",
 	    "name", u ? json_incref(json_object_get(u, "name")) :
 	    json_string(""),
@@ -79,6 +79,8 @@ unit_form(struct web *w)
 	    json_object_get(u, "sort"))) : json_string("0"),
 	    "active", u && !json_is_true(json_object_get(u, "active")) ? "" :
 	    "on",
+	    "supervises", u && json_is_true(json_object_get(u, "supervises")) ?
+	    "on" : "",
 	    "options", json_pack("{so}", "kind", opt_list(unit_kinds,
 	    unit_kind_labels, u ? json_string_value(json_object_get(u,
 	    "kind")) : "station")),
@@ -100,8 +102,9 @@ unit_save(struct web *w)
 		{ "duties", "职责", F_MULTILINE, false, 0, 500, NULL },
 		{ "sort", "排序", F_INT, false, 0, 9999, NULL },
 		{ "active", "在用", F_BOOL, false, 0, 0, NULL },
+		{ "supervises", "督办单位", F_BOOL, false, 0, 0, NULL },
 	};
-	struct value		 v[6];
+	struct value		 v[7];
 	struct unit_in		 in;
 	struct audit_actor	 who = web_audit_actor(w);
 	int64_t			 id = web_param_id(w, "id");
@@ -115,9 +118,9 @@ unit_save(struct web *w)
 
 		if (cur == NULL)
 			return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
-		input_patch(w, cur, f, 6, NULL);
+		input_patch(w, cur, f, 7, NULL);
 	}
-	if ((st = input_check(w, f, 6, v)) != 0)
+	if ((st = input_check(w, f, 7, v)) != 0)
 		return st;
 	in.name = v[0].s;
 	in.kind = v[1].s;
@@ -125,6 +128,7 @@ unit_save(struct web *w)
 	in.duties = v[3].s;
 	in.sort = v[4].present ? v[4].i : 0;
 	in.active = v[5].present ? v[5].i != 0 : true;
+	in.supervises = v[6].present && v[6].i != 0;
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
 	rc = org_unit_save(w->db, &w->scope, &id, &in);

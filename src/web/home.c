@@ -3,18 +3,23 @@
 
 #include "auth/role.h"
 #include "base/str.h"
+#include "base/timeutil.h"
 #include "db/db.h"
+#include "matter/matter_db.h"
 #include "web/metrics.h"
 #include "web/pages.h"
 #include "web/web.h"
 
-/* Shortcuts per role, shown until the ledgers bring real to-dos. */
+/* Shortcuts per role. */
 static const struct {
 	unsigned	 roles;
 	const char	*href;
 	const char	*label;
 	const char	*hint;
 } cards[] = {
+	{ ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE,
+	    "/petitions/new", "信访登记", "接访下访登记表" },
+	{ ROLE_CADRES, "/matters", "信访台账", "全部事项、超期和临期" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },
@@ -27,16 +32,24 @@ static const struct {
 int
 home_page(struct web *w)
 {
-	json_t	*links = json_array();
+	json_t	*links = json_array(), *todos = NULL;
 	size_t	 i;
+	int	 rc;
 
 	for (i = 0; i < sizeof(cards) / sizeof(cards[0]); i++)
 		if (web_can(w, cards[i].roles))
 			json_array_append_new(links, json_pack("{ss ss ss}",
 			    "href", cards[i].href, "label", cards[i].label,
 			    "hint", cards[i].hint));
-	/* To-dos arrive with the ledger engine; the list is real, and empty. */
-	w->model = json_pack("{s[] so sb}", "todos", "links", links,
+	/* Matters the person leads or resolves, and orders sent to them. */
+	if (w->actor.person_id != 0 && (todos = matter_todos(w->db, &w->scope,
+	    w->actor.person_id, date_today_cn(), &rc)) == NULL) {
+		json_decref(links);
+		return web_db_fail(w, rc);
+	}
+	if (todos == NULL)
+		todos = json_pack("{s[] s[]}", "matters", "orders");
+	w->model = json_pack("{so so sb}", "todos", todos, "links", links,
 	    "no_roles", w->actor.roles == 0);
 	return 200;
 }

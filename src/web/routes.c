@@ -9,7 +9,9 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "matter/matter_web.h"
 #include "org/org_web.h"
+#include "petition/petition_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -24,6 +26,10 @@
 #define R_ORG	(ROLE_LEADER | ROLE_SYSADMIN)
 #define R_POST	(ROLE_LEADER | ROLE_MEMBER | ROLE_SYSADMIN)
 #define R_ADMIN	(ROLE_SYSADMIN | ROLE_SECADMIN)
+/* Who keeps and reads the ledgers, and who registers petitions. */
+#define R_LEDGER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE | \
+			 ROLE_INSPECTOR)
+#define R_REGISTER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE)
 
 const struct route routes[] = {
 /* method page path             method API path                         handler              template          title          roles       scope           flags */
@@ -73,6 +79,18 @@ const struct route routes[] = {
 { GET,  "/people/:id/contact",  GET,  NULL,                             person_contact_form, "person_contact", "查看完整信息", R_EDIT,    SCOPE_VILLAGE,  0 },
 { POST, "/people/:id/contact",  GET,  "/api/v1/people/:id/contact",     person_contact,      "person_contact", "查看完整信息", R_EDIT,    SCOPE_VILLAGE,  ROUTE_REAUTH },
 { POST, "/posts/:id/end",       POST, "/api/v1/posts/:id/end",          post_end,            NULL,             NULL,          R_POST,     SCOPE_TOWNSHIP, 0 },
+
+/* The ledger engine and petitions. */
+{ GET,  "/matters",             GET,  "/api/v1/matters",                matter_list_page,    "matters",        "台账",        R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ GET,  "/matters.xlsx",        GET,  NULL,                             matter_export,       NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ GET,  "/petitions/new",       GET,  NULL,                             petition_form,       "petition_form",  "信访登记",    R_REGISTER, SCOPE_VILLAGE,  0 },
+{ POST, "/petitions/new",       POST, "/api/v1/matters",                petition_create,     NULL,             "信访登记",    R_REGISTER, SCOPE_VILLAGE,  0 },
+{ GET,  "/matters/:id",         GET,  "/api/v1/matters/:id",            matter_show,         "matter",         "事项详情",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ POST, "/matters/:id",         POST, "/api/v1/matters/:id/attachments", matter_post,        NULL,             "事项详情",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_UPLOAD },
+{ 0,    NULL,                   POST, "/api/v1/matters/:id/:action",    matter_post,         NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ GET,  "/matters/:id/print",   GET,  NULL,                             matter_print,        "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_VILLAGE,  0 },
+{ GET,  "/attachments/:id",     GET,  "/api/v1/attachments/:id",        attachment_get,      NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   GET,  "/api/v1/calendar/due",           calendar_due,        NULL,             NULL,          ROLE_ANY,   SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },

@@ -17,6 +17,7 @@
 
 static struct tmpl_set		*set;
 static const struct tmpl	*layout;
+static const struct tmpl	*print_layout;
 static bool			 strict;
 static char			 css_url[64];
 static char			 js_url[64];
@@ -51,7 +52,8 @@ view_init(bool s)
 	}
 	if (tmpl_set_link(set, err, sizeof(err)) != 0)
 		return error("template %s", err);
-	if ((layout = tmpl_get(set, "layout")) == NULL)
+	if ((layout = tmpl_get(set, "layout")) == NULL ||
+	    (print_layout = tmpl_get(set, "print_layout")) == NULL)
 		return error("no layout template");
 	e = embedded_find("static/app.css");
 	snprintf(css_url, sizeof(css_url), "/static/app.css?v=%.8s",
@@ -164,8 +166,8 @@ view_page(struct web *w, const char *name, int status)
 	stack[0] = frame(w);
 	stack[1] = w->model;
 	buf_reset(&w->resp->body);
-	rc = page ? tmpl_render(layout, stack, 2, page, strict, &w->resp->body,
-	    err, sizeof(err)) : -1;
+	rc = page ? tmpl_render(w->print ? print_layout : layout, stack, 2, page,
+	    strict, &w->resp->body, err, sizeof(err)) : -1;
 	json_decref(stack[0]);
 	if (rc != 0) {
 		error("rendering '%s': %s", name ? name : "(none)",

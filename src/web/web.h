@@ -84,6 +84,7 @@ struct web {
 	int64_t			 now;		/* ms since the epoch, UTC */
 	int			 retry_after;	/* seconds, with 429/503 */
 	bool			 raw;		/* handler wrote resp itself */
+	bool			 print;		/* render in the print frame */
 	int64_t			 cache_version;	/* > 0: store the answer */
 	unsigned char		 cache_key[32];
 	bool			 cache_served;

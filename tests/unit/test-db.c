@@ -11,9 +11,11 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "matter/calendar.h"
 
 /*
  * The checked-in schema, relative to the top of the tree (where the suites
@@ -493,4 +495,39 @@ Test(db, integrity_check_of_live_database)
 {
 	migrate();
 	cr_assert_eq(db_integrity_check(db), 0);
+}
+
+/*
+ * The calendar rows the migration seeds are the compiled table the
+ * calendar tests check (src/matter/calendar_cn.c): one source of truth
+ * checked against the other, day by day.
+ */
+Test(db, calendar_rows_match_the_compiled_table)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	size_t		 i = 0;
+	char		 iso[11];
+
+	migrate();
+	cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(h, "SELECT day, kind, name FROM "
+	    "calendar_day ORDER BY day", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const struct cal_special *c = &cal_cn_2023_2027[i];
+
+		cr_assert_lt(i, cal_cn_2023_2027_n, "more rows than the table");
+		date_iso(c->day, iso);
+		cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), iso);
+		cr_assert_str_eq((const char *)sqlite3_column_text(st, 1),
+		    c->kind == CAL_WORK ? "work" : "rest", "kind of %s", iso);
+		cr_assert_str_eq((const char *)sqlite3_column_text(st, 2),
+		    c->name, "name of %s", iso);
+		i++;
+	}
+	cr_assert_eq(i, cal_cn_2023_2027_n, "rows %zu, table %zu", i,
+	    cal_cn_2023_2027_n);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
 }

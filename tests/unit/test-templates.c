@@ -381,7 +381,7 @@ sweep_all(void)
 {
 	static const char *const model_name[] = { "full", "inverted", "bare" };
 	struct names		 nm;
-	const struct tmpl	*layout, *error, *t;
+	const struct tmpl	*layout, *print, *error, *t;
 	json_t			*model;
 	char			 what[160];
 	size_t			 i;
@@ -390,6 +390,7 @@ sweep_all(void)
 
 	load_and_link();
 	layout = tmpl_get(set, "layout");
+	print = tmpl_get(set, "print_layout");
 	error = tmpl_get(set, "error");
 	for (i = 0; i < ntmpl; i++) {
 		t = tmpl_get(set, names[i]);
@@ -405,8 +406,13 @@ sweep_all(void)
 			sweep_one(what, t, error, model, &seen);
 			snprintf(what, sizeof(what), "%s in layout, %s model",
 			    names[i], model_name[k]);
-			if (t != layout)
+			if (t != layout && t != print)
 				sweep_one(what, layout, t, model, &seen);
+			/* Print views render in the bare A4 frame. */
+			snprintf(what, sizeof(what), "%s in print_layout, %s "
+			    "model", names[i], model_name[k]);
+			if (t != layout && t != print)
+				sweep_one(what, print, t, model, &seen);
 			json_decref(model);
 		}
 		names_free(&nm);
