@@ -22,12 +22,14 @@ auth_user_json(const struct actor *a)
 	for (bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
 		if (a->roles & bit)
 			json_array_append_new(roles, json_string(role_name(bit)));
-	return json_pack("{sI ss ss so so sb}",
+	return json_pack("{sI ss ss so so so sb}",
 	    "id", (json_int_t)a->id,
 	    "login", a->login,
 	    "name", a->name,
 	    "roles", roles,
 	    "village_id", a->village_id ? json_integer(a->village_id) :
+	    json_null(),
+	    "person_id", a->person_id ? json_integer(a->person_id) :
 	    json_null(),
 	    "must_change", a->must_change);
 }

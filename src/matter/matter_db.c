@@ -181,8 +181,14 @@ static const char *const matter_sql[MATTER_SQL__MAX] = {
 	    " WHERE s.addressed_to = ?1 AND m.closed_at IS NULL"
 	    " AND m.township_id = ?2 ORDER BY s.due_on, s.id LIMIT 100",
 	[MATTER_SQL_SWEEP] =
-	    "SELECT id, due_on, state FROM matter WHERE closed_at IS NULL"
-	    " AND paused_on IS NULL AND due_on IS NOT NULL AND due_on <= ?1",
+	    /* Only reminders not yet given (matter_reminder()'s rule). */
+	    "SELECT m.id, m.due_on, m.state FROM matter m"
+	    " WHERE m.closed_at IS NULL AND m.paused_on IS NULL"
+	    " AND m.due_on IS NOT NULL AND m.due_on <= ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM reminder r WHERE r.matter_id = m.id"
+	    "  AND r.due_on = m.due_on AND r.kind = CASE"
+	    "  WHEN m.due_on < ?2 THEN 'overdue'"
+	    "  WHEN m.due_on = ?2 THEN 'due_today' ELSE 'due_soon' END)",
 	[MATTER_SQL_REMIND] =
 	    "INSERT OR IGNORE INTO reminder (matter_id, kind, due_on,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -1218,6 +1224,7 @@ matter_sweep(struct db *db, int64_t today, int64_t now)
 	/* Read first, then write each reminder in one short transaction. */
 	st = stmt(db, MATTER_SQL_SWEEP);
 	bind_day(st, 1, today + 3);
+	bind_day(st, 2, today);
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(due, json_pack("{sI ss ss}", "id",
 		    (json_int_t)db_col_int64(st, 0), "due_on",

@@ -135,8 +135,17 @@ filters(struct web *w, struct matter_filter *f)
 		f->type = type;
 	}
 	if (!str_empty(state)) {
-		if (f->type == NULL || !matter_state_valid(matter_type_get(
-		    f->type), state))
+		const struct matter_type *const *types;
+		size_t	 i, n;
+		bool	 known = false;
+
+		/* Without a type, a state any type knows. */
+		types = matter_types(&n);
+		for (i = 0; i < n; i++)
+			if ((f->type == NULL || str_eq(types[i]->name,
+			    f->type)) && matter_state_valid(types[i], state))
+				known = true;
+		if (!known)
 			return web_fail(w, 422, "invalid", "办理状态无效",
 			    "state");
 		f->state = state;
