@@ -1286,11 +1286,11 @@ matter_sweep(struct db *db, int64_t today, int64_t now)
 	return rc < 0 ? rc : given;
 }
 
-int
-matter_attach(struct db *db, const struct scope *sc, int64_t matter_id,
-    const char *kind, const char *name, const char *media_type, int64_t size,
-    const char *sha256, const struct matter_actor *who, int64_t now,
-    int64_t *id, struct matter_err *err)
+/* The attachment row, its timeline entry and audit, in the caller's tx. */
+static int
+attach_rows(struct db *db, const struct scope *sc, int64_t matter_id,
+    const struct matter_file *f, const struct matter_actor *who,
+    int64_t now, int64_t *id, struct matter_err *err)
 {
 	struct loaded	 l;
 	struct db_stmt	*st;
@@ -1298,49 +1298,69 @@ matter_attach(struct db *db, const struct scope *sc, int64_t matter_id,
 	json_t		*data;
 	int		 rc;
 
-	memset(err, 0, sizeof(*err));
-	if ((rc = db_begin(db)) != DB_OK)
-		return refuse(err, 503, "unavailable",
-		    "数据存储暂时不可用，请稍后重试", NULL);
 	memset(&l, 0, sizeof(l));
-	if ((rc = load(db, sc, matter_id, &l)) != DB_OK) {
-		db_end(db, -1);
+	if ((rc = load(db, sc, matter_id, &l)) != DB_OK)
 		return rc == DB_DONE ? refuse(err, 404, "not_found",
 		    "没有找到该事项，或您无权查看", NULL) : refuse(err, 503,
 		    "unavailable", "数据存储暂时不可用，请稍后重试", NULL);
-	}
-	if (matter_doc_label(l.type, kind) == NULL) {
-		db_end(db, -1);
+	if (matter_doc_label(l.type, f->kind) == NULL)
 		return refuse(err, 422, "invalid", "材料类别无效", "kind");
-	}
 	now_text(now, at);
 	st = stmt(db, MATTER_SQL_ATTACH);
 	db_bind_int64(st, 1, sc->township_id);
 	db_bind_int64(st, 2, matter_id);
-	db_bind_text(st, 3, kind);
-	db_bind_text(st, 4, name);
-	db_bind_text(st, 5, media_type);
-	db_bind_int64(st, 6, size);
-	db_bind_text(st, 7, sha256);
+	db_bind_text(st, 3, f->kind);
+	db_bind_text(st, 4, f->name);
+	db_bind_text(st, 5, f->media_type);
+	db_bind_int64(st, 6, f->size);
+	db_bind_text(st, 7, f->sha256);
 	db_bind_id(st, 8, who->audit.account_id);
 	db_bind_text(st, 9, at);
 	rc = db_exec(st);
 	if (rc == DB_OK) {
 		*id = db_last_id(db);
 		data = json_pack("{sI ss ss sI}", "attachment", (json_int_t)*id,
-		    "kind", kind, "name", name, "size", (json_int_t)size);
+		    "kind", f->kind, "name", f->name, "size",
+		    (json_int_t)f->size);
 		rc = event(db, matter_id, who, "attach", l.state, l.state,
-		    matter_doc_label(l.type, kind), data, now);
+		    matter_doc_label(l.type, f->kind), data, now);
 		json_object_del(data, "name");	/* no file names in the audit */
 		if (rc == DB_OK)
 			rc = audit_write(db, &who->audit, "matter.attach",
 			    "matter", matter_id, true, data);
 		json_decref(data);
 	}
-	if (db_end(db, rc) != 0)
+	if (rc != DB_OK)
 		return refuse(err, 503, "unavailable",
 		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
 	return 0;
+}
+
+int
+matter_attach(struct db *db, const struct scope *sc, int64_t matter_id,
+    const struct matter_file *f, const struct matter_actor *who, int64_t now,
+    int64_t *id, struct matter_err *err)
+{
+	int	 rc;
+
+	memset(err, 0, sizeof(*err));
+	if (db_begin(db) != DB_OK)
+		return refuse(err, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试", NULL);
+	rc = attach_rows(db, sc, matter_id, f, who, now, id, err);
+	if (db_end(db, rc) != 0 && rc == 0)
+		return refuse(err, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
+	return rc;
+}
+
+int
+matter_attach_tx(struct db *db, const struct scope *sc, int64_t matter_id,
+    const struct matter_file *f, const struct matter_actor *who, int64_t now,
+    int64_t *id, struct matter_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return attach_rows(db, sc, matter_id, f, who, now, id, err);
 }
 
 int

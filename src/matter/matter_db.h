@@ -132,11 +132,23 @@ json_t	*matter_todos(struct db *, const struct scope *, int64_t person_id,
  */
 int	 matter_sweep(struct db *, int64_t today, int64_t now);
 
-/* Attachments. */
+/* Attachments: a stored file (attach_store) recorded on a matter. */
+struct matter_file {
+	const char	*kind;		/* one of the type's documents */
+	const char	*name;		/* safe download name */
+	const char	*media_type;	/* sniffed */
+	int64_t		 size;
+	const char	*sha256;
+};
+/* In a transaction of its own; 0, or -1 with "err" set. */
 int	 matter_attach(struct db *, const struct scope *, int64_t matter_id,
-	    const char *kind, const char *name, const char *media_type,
-	    int64_t size, const char *sha256, const struct matter_actor *,
+	    const struct matter_file *, const struct matter_actor *,
 	    int64_t now, int64_t *id, struct matter_err *);
+/* The same, in the caller's transaction (a refusal: roll it back). */
+int	 matter_attach_tx(struct db *, const struct scope *,
+	    int64_t matter_id, const struct matter_file *,
+	    const struct matter_actor *, int64_t now, int64_t *id,
+	    struct matter_err *);
 /* The stored file's hash, name and type, if the attachment is in scope. */
 int	 matter_attachment(struct db *, const struct scope *, int64_t id,
 	    struct arena *, const char **sha256, const char **name,

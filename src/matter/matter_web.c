@@ -500,6 +500,7 @@ upload(struct web *w, int64_t id)
 	const struct part	*file = part_get(&w->parts, "file");
 	struct matter_actor	 who = matter_actor_of(w);
 	struct matter_err	 err;
+	struct matter_file	 mf;
 	struct value		 v[1];
 	char			 hex[ATTACH_HASH_HEX], name[256];
 	const char		*type;
@@ -530,8 +531,13 @@ upload(struct web *w, int64_t id)
 	}
 	if (attach_store(file->data, file->len, hex) != 0)
 		return web_db_fail(w, DB_UNAVAIL);
-	if (matter_attach(w->db, &w->scope, id, v[0].s, name, type,
-	    (int64_t)file->len, hex, &who, w->now, &aid, &err) != 0)
+	mf.kind = v[0].s;
+	mf.name = name;
+	mf.media_type = type;
+	mf.size = (int64_t)file->len;
+	mf.sha256 = hex;
+	if (matter_attach(w->db, &w->scope, id, &mf, &who, w->now, &aid,
+	    &err) != 0)
 		return answer(w, &err);
 	w->model = json_pack("{sI ss ss ss sI ss}", "id", (json_int_t)aid,
 	    "kind", v[0].s, "name", name, "media_type", type, "size",
@@ -842,19 +848,36 @@ matter_export(struct web *w)
 int
 matter_print(struct web *w)
 {
+	char	 d[32];
 	int	 st = matter_show(w);
 
 	if (st != 200)
 		return st;
 	w->print = true;
 	w->title = "接访下访登记表";
-	json_object_set_new(w->model, "printed_on", json_string(""));
-	{
-		char	 d[32];
+	date_cn(date_today_cn(), d);
+	json_object_set_new(w->model, "printed_on", json_string(d));
+	return 200;
+}
 
-		date_cn(date_today_cn(), d);
-		json_object_set_new(w->model, "printed_on", json_string(d));
-	}
+/*
+ * The blank 接访下访登记表, to fill in by hand at the desk when the
+ * network is down or a petitioner prefers paper: the filled form's
+ * template over a model whose every value is empty.
+ */
+int
+matter_print_blank(struct web *w)
+{
+	w->print = true;
+	w->title = "接访下访登记表（空白）";
+	w->model = json_pack("{ss ss s[] sn s{ss ss sb ss} ss ss ss ss"
+	    " ss ss ss ss sb ss}",
+	    "code", "", "opened_label", "", "petitioners", "id",
+	    "details", "received_at", "", "visitors", "",
+	    "police_present", false, "receiving_leader", "",
+	    "source_label", "", "place", "", "title", "", "body", "",
+	    "unit", "", "lead", "", "resolver", "", "due_on", "",
+	    "key", false, "printed_on", "");
 	return 200;
 }
 

@@ -14,6 +14,7 @@ int	 matter_show(struct web *);
 int	 matter_post(struct web *);
 int	 matter_export(struct web *);
 int	 matter_print(struct web *);
+int	 matter_print_blank(struct web *);
 int	 attachment_get(struct web *);
 int	 calendar_due(struct web *);
 

@@ -7,6 +7,8 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "db/db.h"
+#include "http/form.h"
+#include "matter/attach.h"
 #include "matter/matter_db.h"
 #include "matter/matter_web.h"
 #include "org/org.h"
@@ -194,7 +196,11 @@ petition_create(struct web *w)
 	struct matter_new	 in;
 	struct matter_actor	 who = matter_actor_of(w);
 	struct matter_act	 people;
-	int64_t			 ids[MAX_PETITIONERS], id = 0, today;
+	int64_t			 ids[MAX_PETITIONERS], id = 0, today, aid;
+	const struct part	*photo;
+	struct matter_file	 pf;
+	struct matter_err	 err;
+	char			 hex[ATTACH_HASH_HEX], photo_name[ATTACH_NAME_MAX];
 	const char		*type, *leader = NULL;
 	struct buf		 names = BUF_INIT;
 	json_t			*ps, *details, *cadres;
@@ -279,6 +285,29 @@ petition_create(struct web *w)
 	}
 	json_decref(cadres);
 
+	/*
+	 * A photo taken at the desk (the page form only): checked and
+	 * stored before anything is written, recorded with the matter.
+	 */
+	photo = part_get(&w->parts, "photo");
+	if (photo != NULL && photo->len > 0) {
+		bool	 image;
+
+		pf.media_type = attach_sniff(photo->data, photo->len, &image);
+		if (!image)
+			return web_fail(w, 422, "invalid",
+			    "现场照片须是图片（JPG、PNG、HEIC 等）", "photo");
+		if (attach_store(photo->data, photo->len, hex) != 0)
+			return web_db_fail(w, DB_UNAVAIL);
+		attach_safe_name(photo->filename ? photo->filename : "",
+		    photo_name, sizeof(photo_name));
+		pf.kind = "photo";
+		pf.name = photo_name;
+		pf.size = (int64_t)photo->len;
+		pf.sha256 = hex;
+	} else
+		photo = NULL;
+
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
 	for (i = 0; i < n; i++) {
@@ -327,6 +356,10 @@ petition_create(struct web *w)
 		    &who, w->now, &id, code);
 		json_decref(details);
 	}
+	if (rc == DB_OK && photo != NULL &&
+	    matter_attach_tx(w->db, &w->scope, id, &pf, &who, w->now, &aid,
+	    &err) != 0)
+		rc = DB_UNAVAIL;
 	buf_release(&names);
 	if ((rc = db_end(w->db, rc)) != 0)
 		return web_db_fail(w, rc);

@@ -670,6 +670,18 @@ describe('ledger views', () => {
     assert.ok(!sheet.includes(other.code));
   });
 
+  test('the blank 接访下访登记表 prints with its heads and signature lines, and no data', async () => {
+    const res = await leader.get('/petitions/print');
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /接访、?下访登记表/);
+    for (const head of ['来访人', '联系方式', '来访事由', '接待领导', '处理意见', '包案领导', '化解责任人', '来访人（签字）', '接待人（签字）']) {
+      assert.ok(html.includes(head), head);
+    }
+    assert.ok(!/XF-\d{4}-\d{4}/.test(html), 'no matter code on a blank form');
+    assert.ok(!html.includes('<nav'), 'printed without the site menu');
+  });
+
   test('the print view is the 接访下访登记表 with signature boxes', async () => {
     const res = await leader.get(`/matters/${a.id}/print`);
     assert.equal(res.status, 200);
@@ -692,6 +704,30 @@ describe('pages', () => {
     assert.match(res.headers.get('location'), /^\/matters\/\d+$/);
     const page = await (await leader.get(res.headers.get('location'))).text();
     assert.ok(page.includes('页面登记的事项'));
+  });
+
+  test('a photo taken at the desk is saved with the registration; a non-image is refused', async () => {
+    const send = async (bytes, name) => {
+      const fd = new FormData();
+      fd.append('csrf', await leader.pageCsrf('/petitions/new'));
+      for (const [k, v] of Object.entries({ received_at: today(), form: 'visit', title: '带照片登记', p1_name: '测试子' })) fd.append(k, v);
+      fd.append('photo', new Blob([bytes]), name);
+      return leader.req('POST', '/petitions/new', { body: fd, csrf: false });
+    };
+    const before = (await getJson(leader, '/api/v1/matters?limit=200')).items.length;
+    const files0 = storedFiles();
+    const bad = await send(Buffer.from('not a picture at all'), 'x.jpg');
+    assert.equal(bad.status, 422);
+    assert.ok(alerts(await bad.text()).some((x) => /照片/.test(x)));
+    assert.equal((await getJson(leader, '/api/v1/matters?limit=200')).items.length, before, 'no matter');
+    assert.deepEqual(storedFiles(), files0, 'no file');
+    const ok = await send(PNG, 'IMG_0001.png');
+    assert.equal(ok.status, 303);
+    const id = ok.headers.get('location').split('/').pop();
+    const m = await getJson(leader, `/api/v1/matters/${id}`);
+    assert.equal(m.attachments.length, 1);
+    assert.equal(m.attachments[0].kind, 'photo');
+    assert.ok(m.timeline.some((e) => e.action === 'attach'));
   });
 
   test('a bad page form re-renders with the input kept and a Chinese alert; nothing stored', async () => {

@@ -1,6 +1,6 @@
 // lib.mjs: start a real xiangzhi server on a fresh database, and speak HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +83,12 @@ export async function startServer({ demo = true, env = {}, args = [], clock = fa
   const server = {
     url: `http://127.0.0.1:${port}`, port, dir, db, logins, proc,
     log: () => err,
-    setClock: (offset) => writeFileSync(clockFile, `${offset}\n`),
+    // Written aside and renamed: libfaketime rereads the file on every call
+    // and must never see it half-written (empty means "no offset").
+    setClock: (offset) => {
+      writeFileSync(`${clockFile}.new`, `${offset}\n`);
+      renameSync(`${clockFile}.new`, clockFile);
+    },
     cli: (a, o) => cli([...a, '--db', db], o),
     client: () => new Client(`http://127.0.0.1:${port}`),
     // A client signed in as a demo role ("leader", "village", "village2", ...).
