@@ -1026,8 +1026,10 @@ list_row(struct db_stmt *st, int64_t today)
 	set(o, "due_on", day_or_null(st, 5));
 	set(o, "due_at", day_or_null(st, 5));
 	set(o, "paused", json_boolean(!db_col_null(st, 6)));
-	set(o, "opened_at", db_json_time(st, 7));
-	set(o, "closed_at", db_json_time(st, 8));
+	set(o, "opened_at", db_json_iso_cn(st, 7));
+	set(o, "opened_label", db_json_time(st, 7));
+	set(o, "closed_at", db_json_iso_cn(st, 8));
+	set(o, "closed_label", db_json_time(st, 8));
 	set(o, "key", db_json_bool(st, 9));
 	set(o, "late", db_json_bool(st, 10));
 	set(o, "village", db_json_text(st, 11));
