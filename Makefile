@@ -36,7 +36,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
-	tests/unit/test-xlsx
+	tests/unit/test-xlsx tests/unit/test-plans
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
@@ -60,6 +60,10 @@ src/gen/embedded.c: tools/embed $(wildcard $(EMBED))
 
 tests/unit/%: tests/unit/%.c libxz.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libxz.a $(LDLIBS) $(CRITERION_LIBS)
+
+# The county-sized ledger for bench/ledger; never built by "make test".
+bench/gen-ledger: bench/gen-ledger.c libxz.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libxz.a $(LDLIBS)
 
 run: 
 	scripts/install-deps build
@@ -106,6 +110,12 @@ asan:
 bench: xiangzhi
 	scripts/install-deps bench
 	bench/run
+	bench/ledger
+
+# The county ledger alone (bench/ledger --regen makes its databases again).
+bench-ledger: xiangzhi bench/gen-ledger
+	scripts/install-deps bench
+	bench/ledger
 
 lint:
 	@tools/lint
@@ -113,7 +123,8 @@ lint:
 clean:
 	rm -rf build
 	rm -f xiangzhi libxz.a src/main.o src/main.d $(OBJS) $(OBJS:.o=.d) \
-	    $(UNIT) tools/embed src/gen/embedded.c tests/unit/*.d
+	    $(UNIT) tools/embed src/gen/embedded.c tests/unit/*.d \
+	    bench/gen-ledger bench/gen-ledger.d
 
 help:
 	@echo "make            build ./xiangzhi"
@@ -122,7 +133,8 @@ help:
 	@echo "make unit|http|e2e   one suite"
 	@echo "make asan       unit and HTTP suites under ASan and UBSan"
 	@echo "make bench      benchmarks (writes figures to stdout)"
+	@echo "make bench-ledger   the county-sized ledger benchmark only"
 	@echo "make lint       banned calls and layer violations"
 
 -include $(OBJS:.o=.d) src/main.d
-.PHONY: all run test unit http e2e asan bench lint clean help
+.PHONY: all run test unit http e2e asan bench bench-ledger lint clean help

@@ -31,7 +31,9 @@ enum matter_sql {
 	MATTER_SQL_ORDER_ADD,
 	MATTER_SQL_PEOPLE,
 	MATTER_SQL_LIST,
+	MATTER_SQL_LIST_OPEN,
 	MATTER_SQL_LIST_SEARCH,
+	MATTER_SQL_LIST_FTS,
 	MATTER_SQL_EACH,
 	MATTER_SQL_EACH_SEARCH,
 	MATTER_SQL_TODOS,
@@ -76,15 +78,19 @@ enum matter_sql {
 	"  AND m.due_on BETWEEN ?9 AND ?10))" \
 	" AND (?11 IS NULL OR m.key_matter = 1)"
 
-#define LIST_COLS \
+#define LIST_SELECT \
 	"SELECT m.id, m.type, m.code, m.title, m.state, m.due_on, m.paused_on," \
 	" m.opened_at, m.closed_at, m.key_matter, m.late, v.name, u.name," \
-	" lp.name, rp.name, pp.name, m.source, m.village_id" \
-	" FROM matter m LEFT JOIN village v ON v.id = m.village_id" \
+	" lp.name, rp.name, pp.name, m.source, m.village_id"
+
+#define LIST_JOINS \
+	" LEFT JOIN village v ON v.id = m.village_id" \
 	" LEFT JOIN unit u ON u.id = m.unit_id" \
 	" LEFT JOIN person lp ON lp.id = m.lead_id" \
 	" LEFT JOIN person rp ON rp.id = m.resolver_id" \
 	" LEFT JOIN person pp ON pp.id = m.raised_by"
+
+#define LIST_COLS	LIST_SELECT " FROM matter m" LIST_JOINS
 
 #define EACH_COLS \
 	"SELECT m.code, m.type, m.title, m.body, m.state, m.source, m.place," \
@@ -159,9 +165,29 @@ static const char *const matter_sql[MATTER_SQL__MAX] = {
 	    " WHERE mp.matter_id = ?1 AND mp.role = ?2 ORDER BY p.id",
 	[MATTER_SQL_LIST] =
 	    LIST_COLS LIST_WHERE " AND m.id < ?12 ORDER BY m.id DESC LIMIT ?13",
+	/* Filters that only open matters pass: the matter_open index. */
+	[MATTER_SQL_LIST_OPEN] =
+	    LIST_COLS LIST_WHERE " AND m.closed_at IS NULL"
+	    " AND m.id < ?12 ORDER BY m.id DESC LIMIT ?13",
+	/* A search within a few rows: every match, then the rows. */
 	[MATTER_SQL_LIST_SEARCH] =
 	    LIST_COLS LIST_WHERE SEARCH_CLAUSE
 	    " AND m.id < ?12 ORDER BY m.id DESC LIMIT ?13",
+	/*
+	 * A search of the whole township: the matches newest first, until
+	 * a page of them is in the township (a common character matches
+	 * hundreds of thousands of a county's matters: never all of them).
+	 * Whether a match is the township's is asked of the township's
+	 * stretch of matter_township, a few pages that stay in the cache,
+	 * not of the matter's own row, a page read per match.
+	 */
+	[MATTER_SQL_LIST_FTS] =
+	    LIST_SELECT " FROM matter_fts f CROSS JOIN matter m"
+	    " ON m.id = f.rowid" LIST_JOINS LIST_WHERE
+	    " AND EXISTS (SELECT 1 FROM matter t INDEXED BY matter_township"
+	    "  WHERE t.township_id = ?1 AND t.id = f.rowid)"
+	    " AND matter_fts MATCH ?14 AND f.rowid < ?12"
+	    " ORDER BY f.rowid DESC LIMIT ?13",
 	[MATTER_SQL_EACH] =
 	    EACH_COLS LIST_WHERE " AND m.id < ?12 ORDER BY m.id DESC",
 	[MATTER_SQL_EACH_SEARCH] =
@@ -554,8 +580,9 @@ check_rules(struct db *db, int64_t id, const struct loaded *l,
 	return 0;
 }
 
-int
-matter_apply(struct db *db, const struct scope *sc, int64_t id,
+/* The move's checks and rows, in the caller's tx; 0 or -1 with "err". */
+static int
+apply_rows(struct db *db, const struct scope *sc, int64_t id,
     const struct matter_act *a, const struct calendar *cal,
     const struct matter_actor *who, int64_t today, int64_t now,
     struct matter_err *err)
@@ -575,13 +602,8 @@ matter_apply(struct db *db, const struct scope *sc, int64_t id,
 	char				 stage[32], audit_action[40];
 	int				 rc;
 
-	memset(err, 0, sizeof(*err));
-	if ((rc = db_begin(db)) != DB_OK)
-		return refuse(err, 503, "unavailable",
-		    "数据存储暂时不可用，请稍后重试", NULL);
 	memset(&l, 0, sizeof(l));
 	if ((rc = load(db, sc, id, &l)) != DB_OK) {
-		db_end(db, -1);
 		if (rc == DB_DONE)
 			return refuse(err, 404, "not_found",
 			    "没有找到该事项，或您无权查看", NULL);
@@ -590,17 +612,14 @@ matter_apply(struct db *db, const struct scope *sc, int64_t id,
 	}
 	mv = matter_move(l.type, l.state, a->action, who->roles, &why);
 	if (mv == NULL) {
-		db_end(db, -1);
 		if (why == MR_ROLE)
 			return refuse(err, 403, "forbidden",
 			    "您的角色不能进行此操作", NULL);
 		return refuse(err, 409, "state", state_message(l.type,
 		    l.state, a->action), NULL);
 	}
-	if (check_rules(db, id, &l, mv, a, cal, today, err) != 0) {
-		db_end(db, -1);
+	if (check_rules(db, id, &l, mv, a, cal, today, err) != 0)
 		return -1;
-	}
 
 	to = mv->to ? mv->to : l.state;
 	due = l.due;
@@ -738,10 +757,39 @@ matter_apply(struct db *db, const struct scope *sc, int64_t id,
 		json_decref(ad);
 	}
 	json_decref(data);
-	if (db_end(db, rc) != 0)
+	if (rc != DB_OK)
 		return refuse(err, 503, "unavailable",
 		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
 	return 0;
+}
+
+int
+matter_apply(struct db *db, const struct scope *sc, int64_t id,
+    const struct matter_act *a, const struct calendar *cal,
+    const struct matter_actor *who, int64_t today, int64_t now,
+    struct matter_err *err)
+{
+	int	 rc;
+
+	memset(err, 0, sizeof(*err));
+	if (db_begin(db) != DB_OK)
+		return refuse(err, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试", NULL);
+	rc = apply_rows(db, sc, id, a, cal, who, today, now, err);
+	if (db_end(db, rc) != 0 && rc == 0)
+		return refuse(err, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
+	return rc;
+}
+
+int
+matter_apply_tx(struct db *db, const struct scope *sc, int64_t id,
+    const struct matter_act *a, const struct calendar *cal,
+    const struct matter_actor *who, int64_t today, int64_t now,
+    struct matter_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return apply_rows(db, sc, id, a, cal, who, today, now, err);
 }
 
 /* Reading. */
@@ -1058,6 +1106,47 @@ match_of(const char *q, char *out, size_t n, const char **match)
 	return 0;
 }
 
+/* Is "state" open in every type (or in "type") that has it? */
+static bool
+state_open(const char *type, const char *state)
+{
+	const struct matter_type *const	*ts;
+	size_t				 n, i;
+	bool				 known = false;
+
+	ts = matter_types(&n);
+	for (i = 0; i < n; i++) {
+		if ((type != NULL && !str_eq(ts[i]->name, type)) ||
+		    !matter_state_valid(ts[i], state))
+			continue;
+		if (!matter_state_open(ts[i], state))
+			return false;
+		known = true;
+	}
+	return known;
+}
+
+/*
+ * Which list statement reads the fewest rows for these filters (see
+ * bench/RESULTS.md, the county ledger): only open matters when the
+ * filters pass nothing else; a search of the whole township from the
+ * search index, a narrower one from the township's rows.
+ */
+static enum matter_sql
+list_stmt(const struct scope *sc, const struct matter_filter *f, bool search)
+{
+	bool	 open;
+
+	open = f->overdue || f->due_soon || (f->state != NULL &&
+	    state_open(f->type, f->state));
+	if (!search)
+		return open ? MATTER_SQL_LIST_OPEN : MATTER_SQL_LIST;
+	if (open || sc->village_id || f->village_id || f->unit_id ||
+	    f->owner_id || f->key)
+		return MATTER_SQL_LIST_SEARCH;
+	return MATTER_SQL_LIST_FTS;
+}
+
 json_t *
 matter_list(struct db *db, const struct scope *sc,
     const struct matter_filter *f, int *rc)
@@ -1074,7 +1163,7 @@ matter_list(struct db *db, const struct scope *sc,
 		*rc = DB_CONSTRAINT;	/* the caller answers 422 */
 		return NULL;
 	}
-	st = stmt(db, match ? MATTER_SQL_LIST_SEARCH : MATTER_SQL_LIST);
+	st = stmt(db, list_stmt(sc, f, match != NULL));
 	bind_filter(st, sc, f, match);
 	db_bind_int64(st, 13, f->limit + 1);
 	while ((r = db_step(st)) == DB_ROW)

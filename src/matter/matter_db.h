@@ -76,6 +76,15 @@ int	 matter_apply(struct db *, const struct scope *, int64_t id,
 	    const struct matter_act *, const struct calendar *,
 	    const struct matter_actor *, int64_t today, int64_t now,
 	    struct matter_err *err);
+/*
+ * The same, in the caller's transaction (a refusal writes nothing; a
+ * failure, err->status 503: roll it back).  For writing many matters at
+ * once: an import, the bench's county ledger (bench/gen-ledger.c).
+ */
+int	 matter_apply_tx(struct db *, const struct scope *, int64_t id,
+	    const struct matter_act *, const struct calendar *,
+	    const struct matter_actor *, int64_t today, int64_t now,
+	    struct matter_err *err);
 
 /* One matter with labels and urgency, or NULL (*rc < 0 on failure). */
 json_t	*matter_get(struct db *, const struct scope *, int64_t id,
