@@ -26,7 +26,8 @@ OBJS = \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
-	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/user.o \
+	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
+	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
 
