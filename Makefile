@@ -22,7 +22,7 @@ OBJS = \
 	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
 	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
 	src/petition/petition.o src/petition/petition_web.o \
-	src/petition/roster.o src/petition/roster_db.o \
+	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o \
