@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "org/org.h"
 #include "org/validate.h"
+#include "petition/roster_db.h"
 
 static const char usage_text[] =
     "usage: xiangzhi demo [--db PATH] [--key PATH]\n";
@@ -668,6 +669,8 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 	if ((rc = write_houses(db, &sc, d, who)) != DB_OK)
 		goto out;
 	rc = write_accounts(db, d, tid, who);
+	if (rc == DB_OK)
+		rc = roster_demo(db, tid, who);	/* 接访活动安排表 */
 out:
 	rc = db_end(db, rc);
 	arena_release(&a);

@@ -13,6 +13,7 @@
 #include "matter/matter_web.h"
 #include "org/org.h"
 #include "petition/petition_web.h"
+#include "petition/roster_db.h"
 #include "web/input.h"
 #include "web/options.h"
 #include "web/web.h"
@@ -277,6 +278,26 @@ petition_create(struct web *w)
 		return 422;
 	if ((cadres = org_cadres(w->db, &w->scope, &rc)) == NULL)
 		return web_db_fail(w, rc);
+	/*
+	 * A visitor received at the township's desk (来访) with no receiving
+	 * leader named was received by the leader on the duty roster that
+	 * day (接访活动安排表).  Letters, calls and referrals are received by
+	 * nobody in person, and a village cadre registers at the village,
+	 * not the desk: those stay as given.
+	 */
+	if (!v[P_LEADER].present && str_eq(v[P_FORM].s, "visit") &&
+	    w->scope.village_id == 0) {
+		int64_t	 duty = roster_on_duty(w->db, w->scope.township_id,
+		    v[P_RECEIVED].i, NULL);
+
+		if (duty < 0) {
+			json_decref(cadres);
+			return web_db_fail(w, (int)duty);
+		}
+		v[P_LEADER].present = duty > 0 &&
+		    cadre_name(w, cadres, duty) != NULL;
+		v[P_LEADER].i = duty;
+	}
 	if (v[P_LEADER].present &&
 	    (leader = cadre_name(w, cadres, v[P_LEADER].i)) == NULL) {
 		json_decref(cadres);
@@ -372,6 +393,7 @@ int
 petition_form(struct web *w)
 {
 	json_t	*villages, *units, *cadres, *rows, *form;
+	int64_t	 duty = 0;
 	char	 today[11];
 	size_t	 i, k;
 	int	 rc;
@@ -385,6 +407,14 @@ petition_form(struct web *w)
 		return web_db_fail(w, rc);
 	}
 	date_iso(date_today_cn(), today);
+	/* The desk's default: today's leader on duty (see petition_create). */
+	if (w->scope.village_id == 0 && (duty = roster_on_duty(w->db,
+	    w->scope.township_id, date_today_cn(), NULL)) < 0) {
+		json_decref(villages);
+		json_decref(units);
+		json_decref(cadres);
+		return web_db_fail(w, (int)duty);
+	}
 	form = json_pack("{ss ss ss ss ss ss ss ss}", "received_at", today,
 	    "title", "", "body", "", "place", "", "visitors", "1",
 	    "anonymous", "", "police_present", "", "key", "");
@@ -422,7 +452,7 @@ petition_form(struct web *w)
 	    "unit_id", opt_ids(units, 0),
 	    "lead_id", opt_ids(cadres, 0),
 	    "resolver_id", opt_ids(cadres, 0),
-	    "receiving_leader_id", opt_ids(cadres, 0),
+	    "receiving_leader_id", opt_ids(cadres, duty),
 	    "sex", opt_list((const char *const[]){ "", "M", "F", NULL },
 	    (const char *const[]){ "未填", "男", "女", NULL }, ""));
 	json_decref(villages);

@@ -12,6 +12,7 @@
 #include "matter/matter_web.h"
 #include "org/org_web.h"
 #include "petition/petition_web.h"
+#include "petition/roster_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -92,6 +93,17 @@ const struct route routes[] = {
 { GET,  "/matters/:id/print",   GET,  NULL,                             matter_print,        "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_VILLAGE,  0 },
 { GET,  "/attachments/:id",     GET,  "/api/v1/attachments/:id",        attachment_get,      NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   GET,  "/api/v1/calendar/due",           calendar_due,        NULL,             NULL,          ROLE_ANY,   SCOPE_TOWNSHIP, 0 },
+
+/* The reception duty roster (接访活动安排表): public, kept by the leaders. */
+{ GET,  "/roster",              GET,  "/api/v1/roster",                 roster_page,         "roster_public",  "领导接访安排", 0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/roster/manage",       GET,  NULL,                             roster_manage,       "roster",         "接访活动安排表", ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/print",        GET,  NULL,                             roster_print,        "roster_print",   "领导干部接访下访活动安排表", ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/new",          GET,  NULL,                             roster_form,         "roster_form",    "新增接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/new",          POST, "/api/v1/roster",                 roster_submit,       NULL,             "新增接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   GET,  "/api/v1/roster/:id",             roster_show,         NULL,             NULL,          ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/:id/edit",     GET,  NULL,                             roster_form,         "roster_form",    "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/:id/edit",     PATCH, "/api/v1/roster/:id",            roster_submit,       NULL,             "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/:id/delete",   DELETE, "/api/v1/roster/:id",           roster_remove,       NULL,             NULL,          ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
