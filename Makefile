@@ -36,7 +36,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
-	tests/unit/test-xlsx
+	tests/unit/test-xlsx tests/unit/test-matter
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
