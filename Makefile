@@ -21,6 +21,7 @@ OBJS = \
 	src/org/validate.o src/org/import.o \
 	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
 	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
+	src/matter/calendar_db.o src/matter/calendar_web.o \
 	src/petition/petition.o src/petition/petition_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \

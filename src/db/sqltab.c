@@ -5,6 +5,7 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "matter/calendar_db.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
 
@@ -16,4 +17,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_SETTING] = &setting_sqltab,
 	[DBM_ACCOUNT] = &account_sqltab,
 	[DBM_MATTER] = &matter_sqltab,
+	[DBM_CALENDAR] = &calendar_sqltab,
 };

@@ -9,6 +9,7 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
 #include "petition/petition_web.h"
@@ -19,6 +20,7 @@
 #define POST	HTTP_POST
 #define PATCH	HTTP_PATCH
 #define DELETE	HTTP_DELETE
+#define PUT	HTTP_PUT
 
 /* Who may read the people and organisation ledgers. */
 #define R_READ	(ROLE_CADRES | ROLE_SYSADMIN)
@@ -91,6 +93,13 @@ const struct route routes[] = {
 { GET,  "/matters/:id/print",   GET,  NULL,                             matter_print,        "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_VILLAGE,  0 },
 { GET,  "/attachments/:id",     GET,  "/api/v1/attachments/:id",        attachment_get,      NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   GET,  "/api/v1/calendar/due",           calendar_due,        NULL,             NULL,          ROLE_ANY,   SCOPE_TOWNSHIP, 0 },
+
+/* The holiday calendar (system admin): special days and each year's status. */
+{ GET,  "/calendar",            GET,  "/api/v1/calendar",               calendar_page,       "calendar",       "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/calendar",            POST, "/api/v1/calendar/:day",          calendar_post,       NULL,             "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/:day",          calendar_post,       NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   DELETE, "/api/v1/calendar/:day",        calendar_remove,     NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/years/:year",   calendar_year_put,   NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
