@@ -21,6 +21,7 @@ OBJS = \
 	src/org/validate.o src/org/import.o \
 	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
 	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
+	src/matter/calendar_db.o src/matter/calendar_web.o \
 	src/petition/petition.o src/petition/petition_web.o \
 	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
@@ -38,7 +39,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
-	tests/unit/test-xlsx tests/unit/test-roster
+	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

@@ -5,6 +5,7 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "matter/calendar_db.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
 #include "petition/roster_db.h"
@@ -18,4 +19,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_ACCOUNT] = &account_sqltab,
 	[DBM_MATTER] = &matter_sqltab,
 	[DBM_ROSTER] = &roster_sqltab,
+	[DBM_CALENDAR] = &calendar_sqltab,
 };

@@ -18,6 +18,7 @@ enum db_module {
 	DBM_ACCOUNT,
 	DBM_MATTER,
 	DBM_ROSTER,
+	DBM_CALENDAR,
 	DBM__MAX
 };
 

@@ -477,6 +477,19 @@ check_rules(struct db *db, int64_t id, const struct loaded *l,
 	size_t				 n, i;
 	int				 rc;
 
+	/*
+	 * What the move needs is the type's rule, so the engine checks it
+	 * too, not only the form: an extension without a reason, or an
+	 * assignment naming nobody, is refused whoever calls.
+	 */
+	if ((mv->needs & NEED_NOTE) && str_empty(a->note))
+		return refuse(err, 422, "invalid", a->action == MA_REPLY ?
+		    "请填写答复意见" : a->action == MA_CALLBACK ?
+		    "请填写回访情况" : "请填写说明或理由", "note");
+	if ((mv->needs & NEED_PEOPLE) && a->unit_id == 0 && a->lead_id == 0 &&
+	    a->resolver_id == 0)
+		return refuse(err, 422, "invalid",
+		    "请选择责任部门、包案领导或化解责任人", "lead_id");
 	if (mv->after != NULL) {
 		if (l->final)
 			return refuse(err, 422, "final", "复核后同一事项不再受理",

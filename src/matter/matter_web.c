@@ -40,6 +40,7 @@
 static pthread_mutex_t	 cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct calendar	*cal_cur;
 static int64_t		 cal_at;
+static bool		 cal_stale;	/* amended here: reload at once */
 static struct calendar	*cal_old[64];
 static size_t		 cal_nold;
 
@@ -50,8 +51,9 @@ matter_cal(struct db *db)
 	int64_t		 now = time_mono_ms();
 
 	pthread_mutex_lock(&cal_lock);
-	if (cal_cur == NULL || now - cal_at > 60000) {
+	if (cal_cur == NULL || cal_stale || now - cal_at > 60000) {
 		if ((fresh = matter_calendar_load(db)) != NULL) {
+			cal_stale = false;
 			if (cal_cur != NULL) {
 				if (cal_nold < sizeof(cal_old) / sizeof(cal_old[0]))
 					cal_old[cal_nold++] = cal_cur;
@@ -70,7 +72,12 @@ void
 matter_cal_flush(void)
 {
 	pthread_mutex_lock(&cal_lock);
-	cal_at = 0;
+	/*
+	 * A flag, not cal_at = 0 alone: the monotonic clock counts from boot,
+	 * so in a machine's first minute "now - 0" is not yet past the
+	 * minute and the amendment would wait for the timed reload.
+	 */
+	cal_stale = true;
 	if (cal_cur != NULL && cal_nold == sizeof(cal_old) / sizeof(cal_old[0])) {
 		/* Recycle: the oldest has had minutes to go out of use. */
 		calendar_free(cal_old[0]);

@@ -9,6 +9,7 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
 #include "petition/petition_web.h"
@@ -20,6 +21,7 @@
 #define POST	HTTP_POST
 #define PATCH	HTTP_PATCH
 #define DELETE	HTTP_DELETE
+#define PUT	HTTP_PUT
 
 /* Who may read the people and organisation ledgers. */
 #define R_READ	(ROLE_CADRES | ROLE_SYSADMIN)
@@ -104,6 +106,13 @@ const struct route routes[] = {
 { GET,  "/roster/:id/edit",     GET,  NULL,                             roster_form,         "roster_form",    "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
 { POST, "/roster/:id/edit",     PATCH, "/api/v1/roster/:id",            roster_submit,       NULL,             "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
 { POST, "/roster/:id/delete",   DELETE, "/api/v1/roster/:id",           roster_remove,       NULL,             NULL,          ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+
+/* The holiday calendar (system admin): special days and each year's status. */
+{ GET,  "/calendar",            GET,  "/api/v1/calendar",               calendar_page,       "calendar",       "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/calendar",            POST, "/api/v1/calendar/:day",          calendar_post,       NULL,             "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/:day",          calendar_post,       NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   DELETE, "/api/v1/calendar/:day",        calendar_remove,     NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/years/:year",   calendar_year_put,   NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
