@@ -15,6 +15,8 @@ int	 migrate_up(struct db *);
 int	 migrate_version(struct db *);
 /* The highest version this binary knows. */
 int	 migrate_latest(void);
+/* How many migrations this binary holds (numbers may have gaps). */
+int	 migrate_count(void);
 
 extern const struct db_sqltab migrate_sqltab;
 
