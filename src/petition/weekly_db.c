@@ -964,7 +964,7 @@ weekly_demo(struct db *db, int64_t township_id, const struct audit_actor *cli,
 	if (rc == DB_OK)
 		rc = submitters(db, township_id, WEEKLY_UNIT, &lines, &n, &cap);
 	/*
-	 * Everyone on time on Thursday afternoon and Friday morning, but the
+	 * Everyone on time on Thursday afternoon or Friday morning, but the
 	 * last village, which sends at 15:30 on Friday, and the last unit,
 	 * which sends nothing.
 	 */
@@ -980,8 +980,9 @@ weekly_demo(struct db *db, int64_t township_id, const struct audit_actor *cli,
 				at = now;
 			in.note = "（演示）村里开会，迟报了";
 		} else {
-			at = wk.deadline - 20LL * 3600 * 1000 +
-			    (int64_t)i * 37 * 60 * 1000;
+			/* Thursday from 15:00, or Friday from 08:30. */
+			at = wk.deadline - (i % 2 ? 210 : 1260) * 60000LL +
+			    (int64_t)i * 10 * 60000;
 			in.note = i == 0 ? "（演示）本周无新增信访事项" : "";
 		}
 		if ((rc = demo_cadre(db, &in.who, &in.person_id, name,

@@ -145,6 +145,17 @@ test('the note is stored as typed and shown escaped', async () => {
   }
 });
 
+test('a petition title with markup is escaped in the preview', async () => {
+  const title = '<b onmouseover=alert(1)>积水</b>';
+  const r = await call(village, 'POST', '/api/v1/matters', {
+    received_at: cnDay(D - 40 * 60 * 1000), form: 'phone', title, anonymous: true,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const html = mainOf(await (await village.get('/weekly')).text());
+  assert.ok(!html.includes('<b onmouseover'));
+  assert.ok(pageHas(html, title));
+});
+
 test('submitting again before the deadline replaces it and keeps the first in history', async () => {
   const before = (await call(village, 'GET', '/api/v1/weekly')).body.mine[0].submission.id;
   const r = await call(village, 'POST', '/api/v1/weekly', { note: '更正：补充一件' });
