@@ -572,8 +572,9 @@ Test(weekly, report_is_fast_on_a_big_ledger)
 	    " NULL, NULL,"
 	    " strftime('%Y-%m-%dT%H:%M:%fZ', '2022-01-01', '+' || (i % 1800) ||"
 	    "  ' days'),"
-	    " CASE WHEN i % 20 = 0 THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ',"
-	    "  '2022-01-01', '+' || (i % 1800 + 30) || ' days') END,"
+	    " CASE WHEN i % 20 = 0 THEN NULL ELSE"
+	    "  strftime('%Y-%m-%dT%H:%M:%fZ', '2022-01-01',"
+	    "  '+' || (i % 1800 + 30) || ' days') END,"
 	    " '2026-12-01', '2026-01-01T00:00:00.000Z' FROM n;"
 	    "INSERT INTO township (id, name, created_at) VALUES"
 	    " (15, '大乡', '2026-01-01T00:00:00.000Z');");
