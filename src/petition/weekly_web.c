@@ -81,12 +81,18 @@ my_submitters(struct web *w, json_t *units, struct weekly_submitter *out)
 	return n;
 }
 
-/* ?week=: any day of the week (Monday to Sunday); the current by default. */
+/*
+ * ?week=: any day of the week (Monday to Sunday); the current by default.
+ * A refused submission shows the week it was for again.
+ */
 static int
 query_week(struct web *w, int64_t *monday)
 {
 	const char	*s = req_query(w->req, "week");
 	int64_t		 day;
+
+	if (s == NULL && w->req->method == HTTP_POST && !w->api)
+		s = kv_get(&w->form, "week");
 
 	*monday = weekly_current(w->now);
 	if (str_empty(s))
