@@ -22,6 +22,7 @@
 #include "org/org.h"
 #include "org/validate.h"
 #include "petition/roster_db.h"
+#include "petition/weekly_db.h"
 
 static const char usage_text[] =
     "usage: xiangzhi demo [--db PATH] [--key PATH]\n";
@@ -887,6 +888,13 @@ cmd_demo(int argc, char *argv[])
 		    "XIANGZHI_FILES", files), &who) != 0) {
 			fprintf(stderr, "xiangzhi: cannot write the demo"
 			    " petitions to '%s'\n", path);
+			goto out;
+		}
+		/* Last week's submissions, over the petitions just written. */
+		if (db_begin(db) != DB_OK || db_end(db, weekly_demo(db, tid,
+		    &who, time_now_ms())) != DB_OK) {
+			fprintf(stderr, "xiangzhi: cannot write the demo"
+			    " weekly submissions to '%s'\n", path);
 			goto out;
 		}
 	} else {

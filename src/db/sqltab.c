@@ -9,6 +9,7 @@
 #include "matter/matter_db.h"
 #include "org/org.h"
 #include "petition/roster_db.h"
+#include "petition/weekly_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -20,4 +21,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MATTER] = &matter_sqltab,
 	[DBM_ROSTER] = &roster_sqltab,
 	[DBM_CALENDAR] = &calendar_sqltab,
+	[DBM_WEEKLY] = &weekly_sqltab,
 };

@@ -19,6 +19,7 @@ enum db_module {
 	DBM_MATTER,
 	DBM_ROSTER,
 	DBM_CALENDAR,
+	DBM_WEEKLY,
 	DBM__MAX
 };
 

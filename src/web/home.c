@@ -21,6 +21,7 @@ static const struct {
 	    "/petitions/new", "信访登记", "接访下访登记表" },
 	{ ROLE_CADRES, "/matters", "信访台账", "全部事项、超期和临期" },
 	{ ROLE_CADRES, "/roster/manage", "接访活动安排表", "领导接访日程、公示和打印" },
+	{ ROLE_CADRES, "/weekly", "每周报送", "周五12:00前报送信访台账，迟报漏报一目了然" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },

@@ -14,6 +14,7 @@
 #include "org/org_web.h"
 #include "petition/petition_web.h"
 #include "petition/roster_web.h"
+#include "petition/weekly_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -33,6 +34,8 @@
 #define R_LEDGER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE | \
 			 ROLE_INSPECTOR)
 #define R_REGISTER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE)
+/* Who submits the weekly ledger: villages and stations. */
+#define R_SUBMIT	(ROLE_STAFF | ROLE_VILLAGE)
 
 const struct route routes[] = {
 /* method page path             method API path                         handler              template          title          roles       scope           flags */
@@ -94,6 +97,12 @@ const struct route routes[] = {
 { GET,  "/petitions/print",     GET,  NULL,                             matter_print_blank,  "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_TOWNSHIP, 0 },
 { GET,  "/matters/:id/print",   GET,  NULL,                             matter_print,        "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_VILLAGE,  0 },
 { GET,  "/attachments/:id",     GET,  "/api/v1/attachments/:id",        attachment_get,      NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+
+/* The weekly ledger: villages and stations submit by Friday 12:00. */
+{ GET,  "/weekly",              GET,  "/api/v1/weekly",                 weekly_page,         "weekly",         "每周报送",    R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ POST, "/weekly",              POST, "/api/v1/weekly",                 weekly_post,         NULL,             "每周报送",    R_SUBMIT,   SCOPE_VILLAGE,  0 },
+{ GET,  "/weekly/:id.xlsx",     GET,  NULL,                             weekly_export,       NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ GET,  "/weekly/:id",          GET,  "/api/v1/weekly/:id",             weekly_show,         "weekly_snapshot", "周报台账",    R_LEDGER,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   GET,  "/api/v1/calendar/due",           calendar_due,        NULL,             NULL,          ROLE_ANY,   SCOPE_TOWNSHIP, 0 },
 
 /* The reception duty roster (接访活动安排表): public, kept by the leaders. */
