@@ -118,8 +118,13 @@ migrate_up(struct db *db)
 			continue;
 		e = NULL;
 		for (i = 0; i < embedded_nfiles; i++)
-			if (file_version(embedded_files[i].name) == v)
+			if (file_version(embedded_files[i].name) == v) {
+				/* Two branches took one number: never pick one. */
+				if (e != NULL)
+					return error("two migrations are numbered"
+					    " %04d", v);
 				e = &embedded_files[i];
+			}
 		if (e == NULL)
 			return error("migration %04d is missing", v);
 		if (db_begin(db) != DB_OK)
