@@ -22,6 +22,7 @@ OBJS = \
 	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
 	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
 	src/petition/petition.o src/petition/petition_web.o \
+	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o \
@@ -36,7 +37,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
-	tests/unit/test-xlsx
+	tests/unit/test-xlsx tests/unit/test-visit
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

@@ -20,6 +20,7 @@
 #include "db/db.h"
 #include "org/org.h"
 #include "org/validate.h"
+#include "visit/visit_db.h"
 
 static const char usage_text[] =
     "usage: xiangzhi demo [--db PATH] [--key PATH]\n";
@@ -667,6 +668,8 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 	if ((rc = write_houses(db, &sc, d, who)) != DB_OK)
 		goto out;
 	rc = write_accounts(db, d, tid, who);
+	if (rc == DB_OK)
+		rc = visit_demo(db, &sc, who);	/* this week's visits */
 out:
 	rc = db_end(db, rc);
 	arena_release(&a);

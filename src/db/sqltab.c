@@ -7,6 +7,7 @@
 #include "db/sqltab.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
+#include "visit/visit_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -16,4 +17,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_SETTING] = &setting_sqltab,
 	[DBM_ACCOUNT] = &account_sqltab,
 	[DBM_MATTER] = &matter_sqltab,
+	[DBM_VISIT] = &visit_sqltab,
 };

@@ -17,6 +17,7 @@ enum db_module {
 	DBM_SETTING,
 	DBM_ACCOUNT,
 	DBM_MATTER,
+	DBM_VISIT,
 	DBM__MAX
 };
 

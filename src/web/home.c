@@ -20,6 +20,8 @@ static const struct {
 	{ ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE,
 	    "/petitions/new", "信访登记", "接访下访登记表" },
 	{ ROLE_CADRES, "/matters", "信访台账", "全部事项、超期和临期" },
+	{ ROLE_VILLAGE, "/visits/new", "入户走访", "村组干部走访登记、本周覆盖" },
+	{ ROLE_CADRES & ~ROLE_VILLAGE, "/visits/coverage", "走访覆盖", "各村组本周入户走访情况" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },
