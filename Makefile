@@ -25,6 +25,7 @@ OBJS = \
 	src/petition/petition.o src/petition/petition_web.o \
 	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/petition/weekly_db.o src/petition/weekly_web.o \
+	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o \
@@ -41,7 +42,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
-	tests/unit/test-weekly
+	tests/unit/test-weekly tests/unit/test-visit
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

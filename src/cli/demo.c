@@ -23,6 +23,7 @@
 #include "org/validate.h"
 #include "petition/roster_db.h"
 #include "petition/weekly_db.h"
+#include "visit/visit_db.h"
 
 static const char usage_text[] =
     "usage: xiangzhi demo [--db PATH] [--key PATH]\n";
@@ -672,6 +673,8 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 	rc = write_accounts(db, d, tid, who);
 	if (rc == DB_OK)
 		rc = roster_demo(db, tid, who);	/* 接访活动安排表 */
+	if (rc == DB_OK)
+		rc = visit_demo(db, &sc, who);	/* this week's visits */
 out:
 	rc = db_end(db, rc);
 	arena_release(&a);

@@ -137,7 +137,16 @@ migrate_up(struct db *db)
 	struct db_stmt		*st;
 	char			 now[TIME_ISO_LEN];
 	int			 v, latest, count = 0, a, rc;
+	size_t			 i, j;
 
+	/* Two branches may take one number: never pick one of them. */
+	for (i = 0; i < embedded_nfiles; i++)
+		for (j = i + 1; j < embedded_nfiles; j++)
+			if (file_version(embedded_files[i].name) > 0 &&
+			    file_version(embedded_files[i].name) ==
+			    file_version(embedded_files[j].name))
+				return error("two migrations are numbered %04d",
+				    file_version(embedded_files[i].name));
 	if (db_exec_script(db, bootstrap) != DB_OK)
 		return -1;
 	latest = migrate_latest();

@@ -10,6 +10,7 @@
 #include "org/org.h"
 #include "petition/roster_db.h"
 #include "petition/weekly_db.h"
+#include "visit/visit_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -22,4 +23,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_ROSTER] = &roster_sqltab,
 	[DBM_CALENDAR] = &calendar_sqltab,
 	[DBM_WEEKLY] = &weekly_sqltab,
+	[DBM_VISIT] = &visit_sqltab,
 };

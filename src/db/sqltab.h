@@ -20,6 +20,7 @@ enum db_module {
 	DBM_ROSTER,
 	DBM_CALENDAR,
 	DBM_WEEKLY,
+	DBM_VISIT,
 	DBM__MAX
 };
 

@@ -374,7 +374,8 @@ matter_create(struct db *db, const struct scope *sc,
 		date_iso(due, ds);
 		json_object_set_new(data, "due_on", json_string(ds));
 	}
-	rc = event(db, *id, who, "create", "", t->initial, NULL, data, now);
+	rc = event(db, *id, who, "create", "", t->initial, in->note, data,
+	    now);
 	json_decref(data);
 	if (rc != DB_OK)
 		return rc;

@@ -46,6 +46,7 @@ struct matter_new {
 	bool		 key;
 	json_t		*details;		/* borrowed; NULL for {} */
 	const char	*search;		/* extra searchable text (names) */
+	const char	*note;		/* the first timeline entry's, or NULL */
 };
 
 /*

@@ -395,6 +395,8 @@ details_defaults(json_t *m)
 		json_object_set_new(d, "police_present", json_false());
 	if (json_object_get(d, "receiving_leader") == NULL)
 		json_object_set_new(d, "receiving_leader", json_null());
+	if (json_object_get(d, "visit_id") == NULL)
+		json_object_set_new(d, "visit_id", json_null());
 }
 
 /* The key-case form: team picker and one picker per guarantee. */

@@ -390,6 +390,41 @@ petition_create(struct web *w)
 }
 
 int
+petition_found(struct web *w, const struct petition_found *f, int64_t *id,
+    char *code)
+{
+	struct matter_new	 in;
+	struct matter_actor	 who = matter_actor_of(w);
+	json_t			*details;
+	char			 day[11];
+	int			 rc;
+
+	date_iso(f->day, day);
+	details = json_pack("{ss ss sb sI sb sI}", "received_at", day,
+	    "form", "visit_down", "anonymous", false, "visitors",
+	    (json_int_t)1, "police_present", false, "visit_id",
+	    (json_int_t)f->visit_id);
+	memset(&in, 0, sizeof(in));
+	in.type = matter_type_get("petition");
+	in.title = f->title;
+	in.body = f->body;
+	in.source = "visit_down";
+	in.village_id = f->village_id;
+	in.group_id = f->group_id;
+	in.raised_by = f->head_id;
+	in.people = f->head_id ? &f->head_id : NULL;
+	in.npeople = f->head_id ? 1 : 0;
+	in.clock_day = f->day;
+	in.details = details;
+	in.search = f->head_name;
+	in.note = f->note;
+	rc = matter_create(w->db, &w->scope, &in, matter_cal(w->db), &who,
+	    w->now, id, code);
+	json_decref(details);
+	return rc;
+}
+
+int
 petition_form(struct web *w)
 {
 	json_t	*villages, *units, *cadres, *rows, *form;

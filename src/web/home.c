@@ -22,6 +22,8 @@ static const struct {
 	{ ROLE_CADRES, "/matters", "信访台账", "全部事项、超期和临期" },
 	{ ROLE_CADRES, "/roster/manage", "接访活动安排表", "领导接访日程、公示和打印" },
 	{ ROLE_CADRES, "/weekly", "每周报送", "周五12:00前报送信访台账，迟报漏报一目了然" },
+	{ ROLE_VILLAGE, "/visits/new", "入户走访", "村组干部走访登记、本周覆盖" },
+	{ ROLE_CADRES & ~ROLE_VILLAGE, "/visits/coverage", "走访覆盖", "各村组本周入户走访情况" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },

@@ -15,6 +15,7 @@
 #include "petition/petition_web.h"
 #include "petition/roster_web.h"
 #include "petition/weekly_web.h"
+#include "visit/visit_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -122,6 +123,15 @@ const struct route routes[] = {
 { 0,    NULL,                   PUT,  "/api/v1/calendar/:day",          calendar_post,       NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
 { 0,    NULL,                   DELETE, "/api/v1/calendar/:day",        calendar_remove,     NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
 { 0,    NULL,                   PUT,  "/api/v1/calendar/years/:year",   calendar_year_put,   NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+
+/* Household visits (村组干部走访登记表): village cadres log their own village's. */
+{ GET,  "/visits",              GET,  "/api/v1/visits",                 visit_list_page,     "visits",         "入户走访",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ GET,  "/visits/new",          GET,  NULL,                             visit_form,          "visit_form",     "走访登记",    ROLE_VILLAGE, SCOPE_VILLAGE, 0 },
+{ POST, "/visits/new",          POST, "/api/v1/visits",                 visit_create_post,   NULL,             "走访登记",    ROLE_VILLAGE, SCOPE_VILLAGE, 0 },
+{ GET,  "/visits/coverage",     GET,  "/api/v1/visits/coverage",        visit_coverage_page, "coverage",       "走访覆盖",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ POST, "/visits/coverage",     PATCH, "/api/v1/visits/round",          visit_round_save,    NULL,             "走访覆盖",    ROLE_LEADER, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
+{ GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
