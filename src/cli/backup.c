@@ -1,4 +1,4 @@
-/* backup.c: "xiangzhi backup DEST" and "xiangzhi restore BACKUP", with attachments. */
+/* backup.c: "xiangzhi backup" and "xiangzhi restore", attachments included. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -275,6 +275,7 @@ cmd_backup(int argc, char *argv[])
 		return EXIT_USER;
 	printf("backup written to %s and verified; keep the key file %s"
 	    " safe separately\n", o.file, cli_key_path(path, o.key));
+	fflush(stdout);	/* before any file is named on stderr */
 
 	memset(&t, 0, sizeof(t));
 	t.needed = h.n;
@@ -338,7 +339,7 @@ restore_plan(const struct hashes *h, const char *set, bool have_set,
 			copy[i] = true;
 		else {
 			count(t, s);
-			report(s, set, h->hex[i]);
+			report(s, have_set ? set : live, h->hex[i]);
 		}
 	}
 }
@@ -429,15 +430,25 @@ cmd_restore(int argc, char *argv[])
 	}
 	restore_plan(&h, set, have_set, live, copy, &t);
 	if (bad(&t) != 0 && !o.without_files) {
-		fprintf(stderr, "xiangzhi: %zu of %zu attachments the backup"
-		    " needs are %s (named above), and %s does not have them"
-		    " either; nothing was restored.  Find them (an off-site"
-		    " copy of %s), or run again with --without-files to"
-		    " restore without them: their matters will list them,"
-		    " but they cannot be downloaded\n", bad(&t), t.needed,
-		    have_set ? "missing or damaged in the backup set" :
-		    "not in a backup set (there is no directory beside the"
-		    " backup)", live, set);
+		if (have_set)
+			fprintf(stderr, "xiangzhi: %zu of %zu attachments the"
+			    " backup needs are missing or damaged in %s and"
+			    " not in %s either (named above); nothing was"
+			    " restored.  Find them (an off-site copy of %s),"
+			    " or run again with --without-files to restore"
+			    " without them: their matters will list them, but"
+			    " they cannot be downloaded\n", bad(&t), t.needed,
+			    set, live, set);
+		else
+			fprintf(stderr, "xiangzhi: %zu of %zu attachments the"
+			    " backup needs are not in %s (named above), and"
+			    " there is no %s beside the backup to bring them"
+			    " from; nothing was restored.  Put the backup's"
+			    " files directory back (an off-site copy), or run"
+			    " again with --without-files to restore without"
+			    " them: their matters will list them, but they"
+			    " cannot be downloaded\n", bad(&t), t.needed, live,
+			    set);
 		rc = -1;
 		goto out;
 	}
