@@ -44,6 +44,7 @@ enum matter_sql {
 	MATTER_SQL_KEY,
 	MATTER_SQL_TEAM_CLEAR,
 	MATTER_SQL_KEY_PEOPLE,
+	MATTER_SQL_HASHES,
 	MATTER_SQL__MAX
 };
 
@@ -212,6 +213,8 @@ static const char *const matter_sql[MATTER_SQL__MAX] = {
 	    "UPDATE person SET key_person = ?2 WHERE id IN"
 	    " (SELECT person_id FROM matter_person WHERE matter_id = ?1"
 	    " AND role = 'petitioner')",
+	[MATTER_SQL_HASHES] =
+	    "SELECT DISTINCT sha256 FROM attachment ORDER BY sha256",
 };
 
 const struct db_sqltab matter_sqltab = { "matter", matter_sql,
@@ -1502,4 +1505,24 @@ matter_set_key(struct db *db, const struct scope *sc, int64_t id,
 		return refuse(err, 503, "unavailable",
 		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
 	return 0;
+}
+
+/*
+ * One statement, so the set is one snapshot of the database; the caller
+ * does no database work from "fn" (the statement is still stepping).
+ */
+int
+matter_attachment_hashes(struct db *db, int (*fn)(const char *, void *),
+    void *arg)
+{
+	struct db_stmt	*st = stmt(db, MATTER_SQL_HASHES);
+	int		 rc;
+
+	while ((rc = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), arg) != 0) {
+			rc = DB_ERROR;
+			break;
+		}
+	db_reset(st);
+	return rc < 0 ? rc : DB_OK;
 }
