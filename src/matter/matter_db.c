@@ -226,26 +226,6 @@ stmt(struct db *db, enum matter_sql id)
 	return db_stmt(db, DBM_MATTER, id);
 }
 
-static void
-bind_scope(struct db_stmt *st, const struct scope *sc)
-{
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_id(st, 2, sc->village_id);
-}
-
-static void
-bind_day(struct db_stmt *st, int i, int64_t day)
-{
-	char	 s[11];
-
-	if (day == 0) {
-		db_bind_null(st, i);
-		return;
-	}
-	date_iso(day, s);
-	db_bind_text(st, i, s);
-}
-
 /* A stored 'YYYY-MM-DD', or 0 for NULL or junk. */
 static int64_t
 col_day(struct db_stmt *st, int i)
@@ -338,8 +318,8 @@ matter_create(struct db *db, const struct scope *sc,
 	db_bind_id(st, 13, in->resolver_id);
 	db_bind_text(st, 14, t->initial);
 	db_bind_text(st, 15, c ? c->stage : "");
-	bind_day(st, 16, c ? in->clock_day : 0);
-	bind_day(st, 17, due);
+	db_bind_day(st, 16, c ? in->clock_day : 0);
+	db_bind_day(st, 17, due);
 	db_bind_int64(st, 18, in->key ? 1 : 0);
 	db_bind_text(st, 19, at);
 	db_bind_id(st, 20, who->audit.account_id);
@@ -405,7 +385,7 @@ load(struct db *db, const struct scope *sc, int64_t id, struct loaded *l)
 	struct db_stmt	*st = stmt(db, MATTER_SQL_LOAD);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -715,10 +695,10 @@ matter_apply(struct db *db, const struct scope *sc, int64_t id,
 	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, to);
 	db_bind_text(st, 3, stage);
-	bind_day(st, 4, clock_from);
-	bind_day(st, 5, closed ? 0 : due);
-	bind_day(st, 6, closed ? 0 : paused);
-	bind_day(st, 7, ended);
+	db_bind_day(st, 4, clock_from);
+	db_bind_day(st, 5, closed ? 0 : due);
+	db_bind_day(st, 6, closed ? 0 : paused);
+	db_bind_day(st, 7, ended);
 	db_bind_int64(st, 8, ext);
 	db_bind_int64(st, 9, added);
 	db_bind_int64(st, 10, final ? 1 : 0);
@@ -737,7 +717,7 @@ matter_apply(struct db *db, const struct scope *sc, int64_t id,
 		db_bind_id(st, 3, who->audit.account_id);
 		db_bind_text(st, 4, who->name);
 		db_bind_text(st, 5, at);
-		bind_day(st, 6, a->day);
+		db_bind_day(st, 6, a->day);
 		db_bind_text(st, 7, a->note);
 		db_bind_id(st, 8, resolver ? resolver : lead);
 		rc = db_exec(st);
@@ -807,7 +787,7 @@ matter_get(struct db *db, const struct scope *sc, int64_t id, int64_t today,
 	const char			*state, *stage;
 	int				 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	r = db_step(st);
 	if (r == DB_ROW && (t = matter_type_get(db_col_text(st, 1))) != NULL) {
@@ -1004,15 +984,15 @@ static int
 bind_filter(struct db_stmt *st, const struct scope *sc,
     const struct matter_filter *f, const char *match)
 {
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_text(st, 3, f->type);
 	db_bind_text(st, 4, f->state);
 	db_bind_id(st, 5, f->village_id);
 	db_bind_id(st, 6, f->unit_id);
 	db_bind_id(st, 7, f->owner_id);
-	bind_day(st, 8, f->overdue ? f->today : 0);
-	bind_day(st, 9, f->due_soon ? f->today : 0);
-	bind_day(st, 10, f->due_soon ? f->today + 7 : 0);
+	db_bind_day(st, 8, f->overdue ? f->today : 0);
+	db_bind_day(st, 9, f->due_soon ? f->today : 0);
+	db_bind_day(st, 10, f->due_soon ? f->today + 7 : 0);
 	if (f->key)
 		db_bind_int64(st, 11, 1);
 	else
@@ -1242,8 +1222,8 @@ matter_sweep(struct db *db, int64_t today, int64_t now)
 
 	/* Read first, then write each reminder in one short transaction. */
 	st = stmt(db, MATTER_SQL_SWEEP);
-	bind_day(st, 1, today + 3);
-	bind_day(st, 2, today);
+	db_bind_day(st, 1, today + 3);
+	db_bind_day(st, 2, today);
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(due, json_pack("{sI ss ss}", "id",
 		    (json_int_t)db_col_int64(st, 0), "due_on",
@@ -1390,7 +1370,7 @@ matter_attachment(struct db *db, const struct scope *sc, int64_t id,
 	struct db_stmt	*st = stmt(db, MATTER_SQL_ATTACHMENT);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {

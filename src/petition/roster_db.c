@@ -85,15 +85,6 @@ stmt(struct db *db, enum roster_sql id)
 	return db_stmt(db, DBM_ROSTER, id);
 }
 
-static void
-bind_day(struct db_stmt *st, int i, int64_t day)
-{
-	char	 s[11];
-
-	date_iso(day, s);
-	db_bind_text(st, i, s);
-}
-
 /* "12月1日": the roster's own date column (the year is the week's). */
 static json_t *
 day_label(int64_t day)
@@ -138,21 +129,10 @@ roster_rows(struct db *db, int64_t township_id, int64_t from, int64_t to,
     int *rc)
 {
 	struct db_stmt	*st = stmt(db, ROSTER_SQL_LIST);
-	json_t		*a = json_array();
-	int		 r;
-
 	db_bind_int64(st, 1, township_id);
-	bind_day(st, 2, from);
-	bind_day(st, 3, to);
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, duty_row(st));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	db_bind_day(st, 2, from);
+	db_bind_day(st, 3, to);
+	return db_json_rows(st, duty_row, rc);
 }
 
 json_t *
@@ -193,19 +173,8 @@ json_t *
 roster_leaders(struct db *db, int64_t township_id, int *rc)
 {
 	struct db_stmt	*st = stmt(db, ROSTER_SQL_LEADERS);
-	json_t		*a = json_array();
-	int		 r;
-
 	db_bind_int64(st, 1, township_id);
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, leader_row(st));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_rows(st, leader_row, rc);
 }
 
 json_t *
@@ -235,7 +204,7 @@ roster_on_duty(struct db *db, int64_t township_id, int64_t day,
 	if (duty_id != NULL)
 		*duty_id = 0;
 	db_bind_int64(st, 1, township_id);
-	bind_day(st, 2, day);
+	db_bind_day(st, 2, day);
 	if ((r = db_step(st)) == DB_ROW) {
 		id = db_col_int64(st, 0);
 		if (duty_id != NULL)

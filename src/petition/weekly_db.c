@@ -229,15 +229,6 @@ bind_time(struct db_stmt *st, int i, int64_t ms)
 	db_bind_text(st, i, t);
 }
 
-static void
-bind_day(struct db_stmt *st, int i, int64_t day)
-{
-	char	 d[11];
-
-	date_iso(day, d);
-	db_bind_text(st, i, d);
-}
-
 /* Stored UTC text as "2026-11-27 09:30" (Asia/Shanghai), or "". */
 static const char *
 shown(const char *stored, char out[32])
@@ -287,7 +278,7 @@ weekly_current_submission(struct db *db, int64_t township_id,
 	*id = 0;
 	*at = 0;
 	db_bind_int64(st, 1, township_id);
-	bind_day(st, 2, monday);
+	db_bind_day(st, 2, monday);
 	db_bind_text(st, 3, weekly_kind_names[who->kind]);
 	db_bind_int64(st, 4, who->id);
 	rc = db_step(st);
@@ -403,7 +394,7 @@ attach_submissions(struct db *db, int64_t township_id, int64_t monday,
 	int		 rc;
 
 	db_bind_int64(st, 1, township_id);
-	bind_day(st, 2, monday);
+	db_bind_day(st, 2, monday);
 	while ((rc = db_step(st)) == DB_ROW) {
 		kind = db_col_text(st, 1);
 		l = find_line(lines, n, str_eq(kind, "village") ?
@@ -435,7 +426,7 @@ add_counts(struct db *db, int64_t township_id, const struct weekly_week *wk,
 	db_bind_int64(st, 1, township_id);
 	bind_time(st, 3, wk->from);
 	bind_time(st, 4, until);
-	bind_day(st, 5, day_of(until));
+	db_bind_day(st, 5, day_of(until));
 	while ((rc = db_step(st)) == DB_ROW) {
 		lv = db_col_null(st, 0) ? NULL : find_line(lines, n,
 		    WEEKLY_VILLAGE, db_col_int64(st, 0));
@@ -691,7 +682,7 @@ insert(struct db *db, const struct weekly_in *in, const char *submitter,
 
 	weekly_week(in->monday, &wk);
 	db_bind_int64(st, 1, in->township_id);
-	bind_day(st, 2, in->monday);
+	db_bind_day(st, 2, in->monday);
 	db_bind_text(st, 3, weekly_kind_names[in->who.kind]);
 	if (in->who.kind == WEEKLY_VILLAGE) {
 		db_bind_int64(st, 4, in->who.id);
@@ -847,22 +838,12 @@ history(struct db *db, int64_t township_id, const char *week,
     const char *kind, int64_t submitter_id, int *rc)
 {
 	struct db_stmt	*st = stmt(db, WEEKLY_SQL_HISTORY);
-	json_t		*a = json_array();
-	int		 r;
 
 	db_bind_int64(st, 1, township_id);
 	db_bind_text(st, 2, week);
 	db_bind_text(st, 3, kind);
 	db_bind_int64(st, 4, submitter_id);
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, sub_row(st));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_rows(st, sub_row, rc);
 }
 
 json_t *

@@ -150,28 +150,12 @@ stmt(struct db *db, enum visit_sql id)
 	return db_stmt(db, DBM_VISIT, id);
 }
 
-static void
-bind_scope(struct db_stmt *st, const struct scope *sc)
-{
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_id(st, 2, sc->village_id);
-}
-
-static void
-bind_day(struct db_stmt *st, int i, int64_t day)
-{
-	char	 s[11];
-
-	date_iso(day, s);
-	db_bind_text(st, i, s);
-}
-
 /* The week from "monday" as ?3 .. ?4. */
 static void
 bind_week(struct db_stmt *st, int64_t monday)
 {
-	bind_day(st, 3, monday);
-	bind_day(st, 4, monday + 6);
+	db_bind_day(st, 3, monday);
+	db_bind_day(st, 4, monday + 6);
 }
 
 /* A text column as a string, "" for NULL. */
@@ -198,7 +182,7 @@ visit_household_get(struct db *db, const struct scope *sc, int64_t id,
 	struct db_stmt	*st = stmt(db, VISIT_SQL_HOUSEHOLD);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -377,7 +361,7 @@ visit_get(struct db *db, const struct scope *sc, int64_t id, int *rc)
 	json_t		*o = NULL, *went;
 	int		 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	r = db_step(st);
 	if (r == DB_ROW)
@@ -410,12 +394,12 @@ visit_list(struct db *db, const struct scope *sc, const struct visit_filter *f,
 	int		 r, n = 0, limit = f->limit > 0 ? f->limit : 50;
 	char		 next[24];
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_id(st, 3, f->village_id);
 	db_bind_id(st, 4, f->group_id);
 	if (f->monday != 0) {
-		bind_day(st, 5, f->monday);
-		bind_day(st, 6, f->monday + 6);
+		db_bind_day(st, 5, f->monday);
+		db_bind_day(st, 6, f->monday + 6);
 	} else {
 		db_bind_null(st, 5);
 		db_bind_null(st, 6);
@@ -447,10 +431,10 @@ visit_sheet(struct db *db, const struct scope *sc, int64_t village_id,
 	json_t		*items = json_array();
 	int		 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, village_id);
-	bind_day(st, 4, monday);
-	bind_day(st, 5, monday + 6);
+	db_bind_day(st, 4, monday);
+	db_bind_day(st, 5, monday + 6);
 	while ((r = db_step(st)) == DB_ROW)
 		json_array_append_new(items, visit_row(st));
 	return finish(st, r, items, rc);
@@ -461,7 +445,7 @@ static void
 bind_cover(struct db_stmt *st, const struct scope *sc, int64_t village_id,
     int64_t monday)
 {
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	bind_week(st, monday);
 	db_bind_id(st, 5, village_id);
 }
