@@ -28,7 +28,7 @@ OBJS = \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
-	src/web/options.o src/web/pagecache.o \
+	src/web/options.o src/web/pagecache.o src/web/download.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
 	src/cli/user.o \

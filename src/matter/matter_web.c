@@ -1,12 +1,10 @@
 /* matter_web.c: the ledger pages and API: list, detail, actions, files, export. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/role.h"
@@ -23,6 +21,7 @@
 #include "petition/petition_web.h"
 #include "report/xlsx.h"
 #include "web/input.h"
+#include "web/download.h"
 #include "web/options.h"
 #include "web/web.h"
 
@@ -791,20 +790,17 @@ matter_export(struct web *w)
 		{ "办理情况", 12, XLSX_TEXT },
 	};
 	struct matter_filter	 f;
-	struct audit_actor	 who = web_audit_actor(w);
 	struct export		 e;
-	struct stat		 sb;
-	char			 path[] = "/tmp/xiangzhi-export-XXXXXX";
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX];
 	char			 date[32], unit[128];
 	const char		*township;
-	json_t			*d;
-	int			 st, fd, rc;
+	int			 st, rc;
 
 	if ((st = filters(w, &f)) != 0)
 		return st;
-	if ((fd = mkstemp(path)) < 0)
+	if (download_scratch(path) != 0)
 		return web_db_fail(w, DB_UNAVAIL);
-	close(fd);
 	date_cn(date_today_cn(), date);
 	township = org_township_name(w->db, w->scope.township_id,
 	    &w->req->arena);
@@ -821,37 +817,23 @@ matter_export(struct web *w)
 	rc = matter_each(w->db, &w->scope, &f, export_row, &e);
 	if (xlsx_ledger_close(e.x) != 0 && rc == 0)
 		rc = -1;
-	if (rc == DB_CONSTRAINT) {
+	if (rc != 0) {
 		unlink(path);
-		return web_fail(w, 422, "invalid", "搜索内容中没有可查找的文字",
-		    "q");
+		return rc == DB_CONSTRAINT ? web_fail(w, 422, "invalid",
+		    "搜索内容中没有可查找的文字", "q") :
+		    web_db_fail(w, DB_UNAVAIL);
 	}
-	if (rc != 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		unlink(path);
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	unlink(path);		/* the open descriptor keeps it until sent */
-	if (fstat(fd, &sb) != 0) {
-		close(fd);
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	d = json_pack("{sI}", "rows", (json_int_t)e.rows);
-	if (audit_write_alone(w->db, &who, "export.matters", "matter", 0, true,
-	    d) != DB_OK) {
-		json_decref(d);
-		close(fd);
-		return web_db_fail(w, DB_UNAVAIL);	/* no audit, no export */
-	}
-	json_decref(d);
-	w->raw = true;
-	w->resp->fd = fd;
-	w->resp->fd_size = (uint64_t)sb.st_size;
-	w->resp->content_type = "application/vnd.openxmlformats-"
-	    "officedocument.spreadsheetml.sheet";
-	resp_header(w->req, w->resp, "Content-Disposition",
-	    "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''"
-	    "%E4%BA%8B%E9%A1%B9%E5%8F%B0%E8%B4%A6.xlsx");
-	return 200;
+	memset(&dl, 0, sizeof(dl));
+	dl.path = path;
+	dl.content_type = XLSX_MEDIA_TYPE;
+	dl.ascii_name = "ledger.xlsx";
+	dl.name = "事项台账.xlsx";
+	dl.action = "export.matters";
+	dl.object_type = "matter";
+	dl.detail = json_pack("{sI}", "rows", (json_int_t)e.rows);
+	st = download_send(w, &dl);
+	json_decref(dl.detail);
+	return st;
 }
 
 int

@@ -1,9 +1,7 @@
 /* weekly_web.c: the weekly ledger submission pages and API (每周报送). */
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/role.h"
@@ -16,6 +14,7 @@
 #include "petition/weekly_web.h"
 #include "report/xlsx.h"
 #include "web/input.h"
+#include "web/download.h"
 #include "web/web.h"
 
 #define MAX_MINE	8	/* the units one person submits for */
@@ -478,16 +477,13 @@ weekly_export(struct web *w)
 		{ "结案方式", 12, XLSX_TEXT },
 		{ "本周", 12, XLSX_TEXT },
 	};
-	struct audit_actor	 who = web_audit_actor(w);
 	struct xlsx_ledger	*x;
-	struct stat		 sb;
-	struct buf		 cd = BUF_INIT;
-	char			 path[] = "/tmp/xiangzhi-weekly-XXXXXX";
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX];
 	char			 date[32];
 	const char		*at, *submitter;
 	int64_t			 id = web_param_id(w, "id"), day;
-	json_t			*d;
-	int			 st, fd, rc;
+	int			 st, rc;
 
 	if (id == 0)
 		return web_not_found(w);
@@ -499,9 +495,8 @@ weekly_export(struct web *w)
 	if (at != NULL && date_parse(web_printf(w, "%.10s", at), &day) == 0)
 		date_cn(day, date);
 	submitter = json_string_value(json_object_get(w->model, "submitter"));
-	if ((fd = mkstemp(path)) < 0)
+	if (download_scratch(path) != 0)
 		return web_db_fail(w, DB_UNAVAIL);
-	close(fd);
 	x = xlsx_ledger_open(path, "周报台账", "信访事项周报台账",
 	    web_printf(w, "填报单位：%s", submitter ? submitter : ""),
 	    web_printf(w, "填报时间：%s", date), cols, NELEM(cols));
@@ -512,36 +507,23 @@ weekly_export(struct web *w)
 	rc = write_rows(w, x, json_object_get(w->model, "rows"));
 	if (xlsx_ledger_close(x) != 0)
 		rc = -1;
-	if (rc != 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (rc != 0) {
 		unlink(path);
 		return web_db_fail(w, DB_UNAVAIL);
 	}
-	unlink(path);		/* the open descriptor keeps it until sent */
-	if (fstat(fd, &sb) != 0) {
-		close(fd);
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	d = json_pack("{sO}", "rows", json_object_get(w->model, "row_count"));
-	if (audit_write_alone(w->db, &who, "export.weekly",
-	    "weekly_submission", id, true, d) != DB_OK) {
-		json_decref(d);
-		close(fd);
-		/* No audit, no export. */
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	json_decref(d);
-	w->raw = true;
-	w->resp->fd = fd;
-	w->resp->fd_size = (uint64_t)sb.st_size;
-	w->resp->content_type = "application/vnd.openxmlformats-"
-	    "officedocument.spreadsheetml.sheet";
-	buf_addf(&cd, "attachment; filename=\"weekly-%" PRId64 ".xlsx\";"
-	    " filename*=UTF-8''", id);
-	html_url_arg(&cd, web_printf(w, "%s-%s-信访事项周报台账.xlsx",
+	memset(&dl, 0, sizeof(dl));
+	dl.path = path;
+	dl.content_type = XLSX_MEDIA_TYPE;
+	dl.ascii_name = web_printf(w, "weekly-%" PRId64 ".xlsx", id);
+	dl.name = web_printf(w, "%s-%s-信访事项周报台账.xlsx",
 	    submitter ? submitter : "",
-	    json_string_value(json_object_get(w->model, "week"))));
-	resp_header(w->req, w->resp, "Content-Disposition",
-	    arena_strdup(&w->req->arena, cd.data));
-	buf_release(&cd);
-	return 200;
+	    json_string_value(json_object_get(w->model, "week")));
+	dl.action = "export.weekly";
+	dl.object_type = "weekly_submission";
+	dl.object_id = id;
+	dl.detail = json_pack("{sO}", "rows", json_object_get(w->model,
+	    "row_count"));
+	st = download_send(w, &dl);
+	json_decref(dl.detail);
+	return st;
 }
