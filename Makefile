@@ -21,12 +21,17 @@ OBJS = \
 	src/org/validate.o src/org/import.o \
 	src/matter/matter.o src/matter/matter_db.o src/matter/matter_web.o \
 	src/matter/calendar.o src/matter/calendar_cn.o src/matter/attach.o \
+	src/matter/calendar_db.o src/matter/calendar_web.o \
 	src/petition/petition.o src/petition/petition_web.o \
+	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
+	src/petition/weekly_db.o src/petition/weekly_web.o \
+	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
-	src/web/options.o src/web/pagecache.o \
+	src/web/options.o src/web/pagecache.o src/web/download.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
-	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/user.o \
+	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
+	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
 
@@ -36,7 +41,8 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-validate tests/unit/test-templates tests/unit/test-db \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
-	tests/unit/test-xlsx tests/unit/test-plans
+	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
+	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

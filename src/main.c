@@ -19,8 +19,8 @@ static const struct {
 	{ "demo", cmd_demo, "fill the database with the demo township" },
 	{ "user", cmd_user, "add|passwd|disable|list accounts" },
 	{ "import", cmd_import, "import people from a CSV file" },
-	{ "backup", cmd_backup, "write a consistent copy of the database" },
-	{ "restore", cmd_restore, "check a backup and restore it" },
+	{ "backup", cmd_backup, "copy the database and its attachments" },
+	{ "restore", cmd_restore, "check a backup and its files, then restore" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
 };
 

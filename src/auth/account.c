@@ -176,18 +176,7 @@ account_by_login(struct db *db, const char *login)
 static json_t *
 list(struct db_stmt *st, int *rc)
 {
-	json_t	*a = json_array();
-	int	 r;
-
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, account_row(st));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_rows(st, account_row, rc);
 }
 
 static void

@@ -29,6 +29,11 @@ const char	*cli_option(const char *flag_value, const char *env,
 		    const char *dflt);
 /* The key file that goes with a database: --key, XIANGZHI_KEY, DB.key. */
 const char	*cli_key_path(const char *db, const char *key_flag);
+/*
+ * The attachments directory: --files, XIANGZHI_FILES, DB.files (static
+ * storage); NULL when the path would be too long.
+ */
+const char	*cli_files_path(const char *db, const char *files_flag);
 
 /*
  * Open the database for a command: load the key file (creating it when

@@ -38,6 +38,19 @@ cli_key_path(const char *db, const char *key_flag)
 	return buf;
 }
 
+const char *
+cli_files_path(const char *db, const char *files_flag)
+{
+	static char	 buf[4096];
+	const char	*f = cli_option(files_flag, "XIANGZHI_FILES", NULL);
+
+	if (f != NULL)
+		return f;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s.files", db) >= sizeof(buf))
+		return NULL;
+	return buf;
+}
+
 struct db *
 cli_open(const char *path, const char *key, bool create)
 {

@@ -16,10 +16,14 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/demo_ledger.h"
 #include "cli/demo_names.h"
 #include "db/db.h"
 #include "org/org.h"
 #include "org/validate.h"
+#include "petition/roster_db.h"
+#include "petition/weekly_db.h"
+#include "visit/visit_db.h"
 
 static const char usage_text[] =
     "usage: xiangzhi demo [--db PATH] [--key PATH]\n";
@@ -667,10 +671,51 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 	if ((rc = write_houses(db, &sc, d, who)) != DB_OK)
 		goto out;
 	rc = write_accounts(db, d, tid, who);
+	if (rc == DB_OK)
+		rc = roster_demo(db, tid, who);	/* 接访活动安排表 */
+	if (rc == DB_OK)
+		rc = visit_demo(db, &sc, who);	/* this week's visits */
 out:
 	rc = db_end(db, rc);
 	arena_release(&a);
 	return rc;
+}
+
+/* The petitions: residents spread over the villages, the demo cadres. */
+static int
+write_ledger(struct db *db, struct demo *d, int64_t tid, const char *files,
+    const struct audit_actor *who)
+{
+	struct demo_ledger	 l;
+	const struct dperson	*p;
+	const struct dhouse	*h;
+	size_t			 i, v, first, n;
+
+	memset(&l, 0, sizeof(l));
+	l.township_id = tid;
+	p = &d->people[d->accts[A_LEADER].person];
+	l.leader = p->id, l.leader_name = p->name;
+	p = &d->people[d->accts[A_MEMBER].person];
+	l.member = p->id, l.member_name = p->name;
+	p = &d->people[d->accts[A_STAFF].person];
+	l.staff = p->id, l.staff_name = p->name;
+	p = &d->people[d->accts[A_INSPECTOR].person];
+	l.inspector = p->id, l.inspector_name = p->name;
+	l.unit_order = d->unit_ids[DEMO_U_ORDER];
+	l.unit_justice = d->unit_ids[DEMO_U_JUSTICE];
+	l.unit_civil = d->unit_ids[DEMO_U_CIVIL];
+	for (v = 0; v < DEMO_VILLAGES && v < 5; v++)
+		l.villages[v] = d->village_ids[v];
+	for (i = 0; i < DEMO_LEDGER_RESIDENTS; i++) {
+		v = i % DEMO_VILLAGES;
+		first = d->village_first[v];
+		n = d->village_end[v] - first;
+		h = &d->houses[first + (i / DEMO_VILLAGES * 7 + 3) % n];
+		l.residents[i] = d->people[h->head].id;
+		l.resident_village[i] = d->village_ids[h->village];
+	}
+	l.files_dir = files;
+	return demo_ledger_write(db, &l, who);
 }
 
 /* Find the demo accounts of an earlier run by their logins. */
@@ -801,6 +846,7 @@ cmd_demo(int argc, char *argv[])
 	struct demo		*d;
 	struct db		*db;
 	int64_t			 tid;
+	char			 files[4096];
 	int			 c, n, ret = EXIT_USER;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -840,6 +886,20 @@ cmd_demo(int argc, char *argv[])
 			goto out;
 		}
 		tid = org_default_township(db);
+		if ((size_t)snprintf(files, sizeof(files), "%s.files", path) >=
+		    sizeof(files) || write_ledger(db, d, tid, cli_option(NULL,
+		    "XIANGZHI_FILES", files), &who) != 0) {
+			fprintf(stderr, "xiangzhi: cannot write the demo"
+			    " petitions to '%s'\n", path);
+			goto out;
+		}
+		/* Last week's submissions, over the petitions just written. */
+		if (db_begin(db) != DB_OK || db_end(db, weekly_demo(db, tid,
+		    &who, time_now_ms())) != DB_OK) {
+			fprintf(stderr, "xiangzhi: cannot write the demo"
+			    " weekly submissions to '%s'\n", path);
+			goto out;
+		}
 	} else {
 		who.township_id = tid;
 		n = find_accounts(db, d);

@@ -47,7 +47,6 @@ cmd_serve(int argc, char *argv[])
 	const char		*f_threads = NULL, *f_cert = NULL, *f_tkey = NULL;
 	const char		*f_url = NULL, *f_proxy = NULL, *f_cache = NULL;
 	const char		*f_files = NULL, *path, *files;
-	char			 files_def[4096];
 	struct http_config	 hc;
 	struct app_config	 ac;
 	struct http_server	*srv;
@@ -118,12 +117,10 @@ cmd_serve(int argc, char *argv[])
 		return EXIT_USER;
 	db_close(db);
 	/* Attachments live beside the database unless told otherwise. */
-	if ((size_t)snprintf(files_def, sizeof(files_def), "%s.files", path) >=
-	    sizeof(files_def)) {
+	if ((files = cli_files_path(path, f_files)) == NULL) {
 		fprintf(stderr, "xiangzhi: database path too long\n");
 		return EXIT_USAGE;
 	}
-	files = cli_option(f_files, "XIANGZHI_FILES", files_def);
 	if (attach_init(files) != 0) {
 		fprintf(stderr, "xiangzhi: cannot use %s for attachments\n",
 		    files);

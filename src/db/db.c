@@ -263,6 +263,19 @@ db_bind_id(struct db_stmt *st, int i, int64_t id)
 		sqlite3_bind_int64(raw(st), i, id);
 }
 
+void
+db_bind_day(struct db_stmt *st, int i, int64_t day)
+{
+	char	 s[11];
+
+	if (day == 0) {
+		sqlite3_bind_null(raw(st), i);
+		return;
+	}
+	date_iso(day, s);
+	sqlite3_bind_text(raw(st), i, s, -1, SQLITE_TRANSIENT);
+}
+
 int
 db_step(struct db_stmt *st)
 {
@@ -558,4 +571,21 @@ db_json_iso_cn(struct db_stmt *st, int i)
 		return json_null();
 	time_iso_cn_ms(ms, out);
 	return json_string(out);
+}
+
+json_t *
+db_json_rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
+{
+	json_t	*a = json_array();
+	int	 r;
+
+	while ((r = db_step(st)) == DB_ROW)
+		json_array_append_new(a, row(st));
+	db_reset(st);
+	*rc = r == DB_DONE ? DB_OK : r;
+	if (*rc != DB_OK) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }

@@ -54,6 +54,8 @@ void	 db_bind_blob(struct db_stmt *, int, const void *, size_t);
 void	 db_bind_null(struct db_stmt *, int);
 /* Bind an id, or NULL when it is 0 ("no filter" in "?1 IS NULL OR"). */
 void	 db_bind_id(struct db_stmt *, int, int64_t);
+/* A day number as 'YYYY-MM-DD' (base/timeutil.h); day 0 binds NULL. */
+void	 db_bind_day(struct db_stmt *, int, int64_t day);
 
 int	 db_step(struct db_stmt *);	/* DB_ROW, DB_DONE or < 0 */
 /* Step a statement that returns no rows and reset it: DB_OK or < 0. */

@@ -17,4 +17,11 @@ json_t	*db_json_iso_cn(struct db_stmt *, int i);
 /* Column "i" (0/1) as a JSON boolean. */
 json_t	*db_json_bool(struct db_stmt *, int i);
 
+/*
+ * Step through every row, appending "row(st)" to a new array, and reset
+ * the statement: the array, or NULL with *rc the failure.
+ */
+json_t	*db_json_rows(struct db_stmt *, json_t *(*row)(struct db_stmt *),
+	    int *rc);
+
 #endif

@@ -66,6 +66,18 @@ migrate_latest(void)
 	return max;
 }
 
+int
+migrate_count(void)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	for (i = 0; i < embedded_nfiles; i++)
+		if (file_version(embedded_files[i].name) > 0)
+			n++;
+	return n;
+}
+
 static int
 applied(struct db *db, int version)
 {
@@ -81,6 +93,21 @@ applied(struct db *db, int version)
 	return rc == DB_ROW;
 }
 
+/*
+ * The migration numbered "v", or NULL.  Numbers are handed out to branches
+ * before they merge, so one may be missing for a while.
+ */
+static const struct embedded *
+migration(int v)
+{
+	size_t	 i;
+
+	for (i = 0; i < embedded_nfiles; i++)
+		if (file_version(embedded_files[i].name) == v)
+			return &embedded_files[i];
+	return NULL;
+}
+
 int
 migrate_version(struct db *db)
 {
@@ -88,13 +115,17 @@ migrate_version(struct db *db)
 
 	if (db_exec_script(db, bootstrap) != DB_OK)
 		return -1;
+	/* Up to the first migration this binary holds that is not applied. */
 	for (v = 1; v <= latest; v++) {
-		int	 a = applied(db, v);
+		int	 a;
 
-		if (a < 0)
+		if (migration(v) == NULL)
+			continue;
+		if ((a = applied(db, v)) < 0)
 			return -1;
-		if (a)
-			found = v;
+		if (!a)
+			break;
+		found = v;
 	}
 	return found;
 }
@@ -106,8 +137,16 @@ migrate_up(struct db *db)
 	struct db_stmt		*st;
 	char			 now[TIME_ISO_LEN];
 	int			 v, latest, count = 0, a, rc;
-	size_t			 i;
+	size_t			 i, j;
 
+	/* Two branches may take one number: never pick one of them. */
+	for (i = 0; i < embedded_nfiles; i++)
+		for (j = i + 1; j < embedded_nfiles; j++)
+			if (file_version(embedded_files[i].name) > 0 &&
+			    file_version(embedded_files[i].name) ==
+			    file_version(embedded_files[j].name))
+				return error("two migrations are numbered %04d",
+				    file_version(embedded_files[i].name));
 	if (db_exec_script(db, bootstrap) != DB_OK)
 		return -1;
 	latest = migrate_latest();
@@ -116,12 +155,8 @@ migrate_up(struct db *db)
 			return -1;
 		if (a)
 			continue;
-		e = NULL;
-		for (i = 0; i < embedded_nfiles; i++)
-			if (file_version(embedded_files[i].name) == v)
-				e = &embedded_files[i];
-		if (e == NULL)
-			return error("migration %04d is missing", v);
+		if ((e = migration(v)) == NULL)
+			continue;
 		if (db_begin(db) != DB_OK)
 			return -1;
 		rc = db_exec_script(db, (const char *)e->data);

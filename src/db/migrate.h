@@ -11,10 +11,15 @@ struct db;
  * own transaction.  Returns the number applied, or -1 (already logged).
  */
 int	 migrate_up(struct db *);
-/* The highest applied version, 0 for an empty database, -1 on error. */
+/*
+ * The version the database is at: the highest such that every migration
+ * up to it is applied; 0 for an empty database, -1 on error.
+ */
 int	 migrate_version(struct db *);
 /* The highest version this binary knows. */
 int	 migrate_latest(void);
+/* How many migrations this binary holds (numbers may have gaps). */
+int	 migrate_count(void);
 
 extern const struct db_sqltab migrate_sqltab;
 

@@ -5,8 +5,12 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "matter/calendar_db.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
+#include "petition/roster_db.h"
+#include "petition/weekly_db.h"
+#include "visit/visit_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -16,4 +20,8 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_SETTING] = &setting_sqltab,
 	[DBM_ACCOUNT] = &account_sqltab,
 	[DBM_MATTER] = &matter_sqltab,
+	[DBM_ROSTER] = &roster_sqltab,
+	[DBM_CALENDAR] = &calendar_sqltab,
+	[DBM_WEEKLY] = &weekly_sqltab,
+	[DBM_VISIT] = &visit_sqltab,
 };

@@ -10,7 +10,8 @@ router_match(const char *pat, const char *path, struct arena *a,
 	const char	*caps[8][2];	/* name, value start */
 	size_t		 caplen[8][2];
 	size_t		 ncap = 0, i, n;
-	const char	*pe, *se;
+	const char	*pe, *se, *dot;
+	size_t		 sfx;
 
 	while (*pat != '\0' && *path != '\0') {
 		if (*pat != '/' || *path != '/')
@@ -38,10 +39,16 @@ router_match(const char *pat, const char *path, struct arena *a,
 		if (*pat == ':') {
 			if (se == path || ncap == 8)
 				return false;
+			/* ":id.xlsx": the segment must end in ".xlsx". */
+			dot = memchr(pat, '.', (size_t)(pe - pat));
+			sfx = dot ? (size_t)(pe - dot) : 0;
+			if (dot != NULL && ((size_t)(se - path) <= sfx ||
+			    memcmp(se - sfx, dot, sfx) != 0))
+				return false;
 			caps[ncap][0] = pat + 1;
-			caplen[ncap][0] = (size_t)(pe - pat - 1);
+			caplen[ncap][0] = (size_t)((dot ? dot : pe) - pat - 1);
 			caps[ncap][1] = path;
-			caplen[ncap][1] = (size_t)(se - path);
+			caplen[ncap][1] = (size_t)(se - path) - sfx;
 			ncap++;
 		} else if ((size_t)(pe - pat) != (size_t)(se - path) ||
 		    memcmp(pat, path, (size_t)(pe - pat)) != 0)

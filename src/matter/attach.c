@@ -96,21 +96,21 @@ fsync_dir(const char *path)
 }
 
 /*
- * Remove "tmp-*" files older than TMP_STALE from the top of the store: a
- * crash between mkstemp() and rename() leaves one.  Younger ones may
- * belong to a store in progress in another process, so they stay.
+ * Remove "tmp-*" files older than TMP_STALE from the top of the store
+ * "top": a crash between mkstemp() and rename() leaves one.  Younger ones
+ * may belong to a store in progress in another process, so they stay.
  */
 static void
-sweep_temps(void)
+sweep_temps(const char *top)
 {
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
 	time_t		 now = time(NULL);
 
-	d = opendir(root);
+	d = opendir(top);
 	if (d == NULL) {
-		log_warn("cannot sweep '%s': %s", root, strerror(errno));
+		log_warn("cannot sweep '%s': %s", top, strerror(errno));
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -122,24 +122,19 @@ sweep_temps(void)
 		if (now - st.st_mtime < TMP_STALE)
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) == -1)
-			log_warn("cannot remove stale '%s/%s': %s", root,
+			log_warn("cannot remove stale '%s/%s': %s", top,
 			    de->d_name, strerror(errno));
 		else
-			log_info("removed stale '%s/%s'", root, de->d_name);
+			log_info("removed stale '%s/%s'", top, de->d_name);
 	}
 	closedir(d);
 }
 
-/*
- * Make "dir" and any missing parents (mkdir -p), each with mode 0700,
- * then remember its realpath.  An existing store keeps its mode; a mode
- * open to group or others is worth a warning, not a refusal.
- */
-int
-attach_init(const char *dir)
+/* mkdir -p "dir", each directory made with mode 0700.  0 or -1, logged. */
+static int
+make_parents(const char *dir)
 {
-	char		 path[PATH_MAX], real[PATH_MAX];
-	struct stat	 st;
+	char		 path[PATH_MAX];
 	size_t		 i, len;
 	bool		 made;
 
@@ -157,10 +152,24 @@ attach_init(const char *dir)
 			return -1;
 		path[i] = '/';
 	}
-	if (make_dir(path, true, &made) == -1)
+	return make_dir(path, true, &made);
+}
+
+/*
+ * Make "dir" and any missing parents (mkdir -p), each with mode 0700,
+ * then remember its realpath.  An existing store keeps its mode; a mode
+ * open to group or others is worth a warning, not a refusal.
+ */
+int
+attach_init(const char *dir)
+{
+	char		 real[PATH_MAX];
+	struct stat	 st;
+
+	if (make_parents(dir) == -1)
 		return -1;
-	if (realpath(path, real) == NULL)
-		return error("cannot resolve '%s': %s", path, strerror(errno));
+	if (realpath(dir, real) == NULL)
+		return error("cannot resolve '%s': %s", dir, strerror(errno));
 	if (stat(real, &st) == -1)
 		return error("cannot stat '%s': %s", real, strerror(errno));
 	if ((st.st_mode & 077) != 0)
@@ -171,7 +180,7 @@ attach_init(const char *dir)
 	if (strlen(real) >= sizeof(root))
 		return error("attachment directory '%s' too long", real);
 	str_copy(root, real, sizeof(root));
-	sweep_temps();
+	sweep_temps(root);
 	return 0;
 }
 
@@ -278,14 +287,91 @@ write_all(int fd, const unsigned char *p, size_t len)
 }
 
 /*
- * The order matters.  The bytes go to DIR/tmp-XXXXXX and are fsynced and
- * closed (close reports NFS write errors) before anything else, so ENOSPC
- * or EIO is seen while the file still has its temporary name, and is then
- * unlinked.  Only a complete, flushed file is renamed to its hash name,
- * after the fan-out directories exist; rename() replaces atomically, so a
- * reader sees the old file or the new one, never part of one.  Then the
- * directories that changed are flushed: the leaf (new name) and the top
- * (temporary name gone), and the parents of any directory made here.
+ * A new temporary file "top/tmp-XXXXXX" with mode 0600, its name in "tmp".
+ * The descriptor, or -1 (logged).
+ */
+static int
+open_temp(const char *top, char tmp[PATH_MAX])
+{
+	int	 fd;
+
+	if ((size_t)snprintf(tmp, PATH_MAX, "%s/" TMP_PREFIX "XXXXXX", top) >=
+	    PATH_MAX)
+		return error("attachment directory '%s' too long", top);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd == -1)
+		return error("cannot create temporary file in '%s': %s", top,
+		    strerror(errno));
+	if (fchmod(fd, 0600) == -1) {
+		error("cannot chmod '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Flush and close the temporary file: close reports NFS write errors, so
+ * ENOSPC or EIO is seen while the file still has its temporary name.  The
+ * descriptor is closed either way.  0 or -1, logged.
+ */
+static int
+close_temp(int fd, const char *tmp)
+{
+	int	 e;
+
+	if (fsync(fd) == -1) {
+		e = errno;
+		close(fd);
+		return error("cannot write '%s': %s", tmp, strerror(e));
+	}
+	if (close(fd) == -1)
+		return error("cannot write '%s': %s", tmp, strerror(errno));
+	return 0;
+}
+
+/*
+ * Give the complete, flushed temporary file "tmp" in the store "top" its
+ * hash name: make the fan-out directories, rename, then flush the
+ * directories that changed: the leaf (new name) and the top (temporary
+ * name gone), and the parents of any directory made here.  rename()
+ * replaces atomically, so a reader sees the old file or the new one,
+ * never part of one.  "*renamed" says whether "tmp" is gone.
+ */
+static int
+commit_temp(const char *top, const char *hex, const char *tmp, bool *renamed)
+{
+	char	 path[PATH_MAX], mid[PATH_MAX], leaf[PATH_MAX];
+	bool	 made;
+
+	*renamed = false;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%.2s/%.2s/%s", top, hex,
+	    hex + 2, hex) >= sizeof(path))
+		return error("attachment directory '%s' too long", top);
+	snprintf(mid, sizeof(mid), "%s/%.2s", top, hex);
+	if (make_dir(mid, false, &made) == -1 ||
+	    (made && fsync_dir(top) == -1))
+		return -1;
+	snprintf(leaf, sizeof(leaf), "%s/%.2s/%.2s", top, hex, hex + 2);
+	if (make_dir(leaf, false, &made) == -1 ||
+	    (made && fsync_dir(mid) == -1))
+		return -1;
+	if (rename(tmp, path) == -1)
+		return error("cannot rename '%s' to '%s': %s", tmp, path,
+		    strerror(errno));
+	*renamed = true;
+	/* The file is whole; a failure now only means it may not last. */
+	if (fsync_dir(leaf) == -1 || fsync_dir(top) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * The order matters: the bytes go to DIR/tmp-XXXXXX and are fsynced and
+ * closed before anything else, and only a complete, flushed file is
+ * renamed to its hash name (see close_temp() and commit_temp()).  A
+ * failure unlinks the temporary file.
  *
  * Two threads storing the same bytes each write their own temporary file
  * and both renames succeed; the last one wins with identical bytes.
@@ -295,10 +381,9 @@ attach_store(const void *data, size_t len, char hex[ATTACH_HASH_HEX])
 {
 	unsigned char	 sum[crypto_hash_sha256_BYTES];
 	char		 path[PATH_MAX], tmp[PATH_MAX];
-	char		 mid[PATH_MAX], leaf[PATH_MAX];	/* DIR/ab, DIR/ab/cd */
 	struct stat	 st;
-	int		 fd = -1, rc = -1, e;
-	bool		 made, renamed = false;
+	int		 fd, rc = -1;
+	bool		 renamed = false;
 
 	if (root[0] == '\0')
 		return error("attachment store not initialised");
@@ -318,44 +403,17 @@ attach_store(const void *data, size_t len, char hex[ATTACH_HASH_HEX])
 		return error("cannot stat attachment '%s': %s", path,
 		    strerror(errno));
 
-	snprintf(tmp, sizeof(tmp), "%s/" TMP_PREFIX "XXXXXX", root);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd == -1)
-		return error("cannot create temporary file in '%s': %s", root,
-		    strerror(errno));
-	if (fchmod(fd, 0600) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1) {
+	if ((fd = open_temp(root, tmp)) == -1)
+		return -1;
+	if (write_all(fd, data, len) == -1) {
 		error("cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	e = close(fd);
-	fd = -1;
-	if (e == -1) {
-		error("cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-
-	snprintf(mid, sizeof(mid), "%s/%.2s", root, hex);
-	if (make_dir(mid, false, &made) == -1 ||
-	    (made && fsync_dir(root) == -1))
-		goto out;
-	snprintf(leaf, sizeof(leaf), "%s/%.2s/%.2s", root, hex, hex + 2);
-	if (make_dir(leaf, false, &made) == -1 ||
-	    (made && fsync_dir(mid) == -1))
-		goto out;
-	if (rename(tmp, path) == -1) {
-		error("cannot rename '%s' to '%s': %s", tmp, path,
-		    strerror(errno));
-		goto out;
-	}
-	renamed = true;
-	/* The file is whole; a failure now only means it may not last. */
-	if (fsync_dir(leaf) == -1 || fsync_dir(root) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (fd != -1)
 		close(fd);
+		goto out;
+	}
+	if (close_temp(fd, tmp) == -1)
+		goto out;
+	rc = commit_temp(root, hex, tmp, &renamed);
+out:
 	if (!renamed && unlink(tmp) == -1)
 		log_warn("cannot remove '%s': %s", tmp, strerror(errno));
 	return rc;
@@ -448,6 +506,172 @@ fail:
 	close(fd);
 	free(p);
 	return NULL;
+}
+
+int
+attach_prepare(const char *dir)
+{
+	if (make_parents(dir) == -1)
+		return -1;
+	sweep_temps(dir);
+	return 0;
+}
+
+#define COPY_CHUNK	(64 * 1024)
+
+/*
+ * Read "fd" to its end, hashing the bytes into "hex" and, unless "out" is
+ * -1, writing them there; "*bytes" gets their count.  0; HASH_READ when a
+ * read fails, HASH_WRITE when a write does (errno says why either way).
+ */
+enum { HASH_READ = -1, HASH_WRITE = -2 };
+
+static int
+hash_fd(int fd, int out, char hex[ATTACH_HASH_HEX], uint64_t *bytes)
+{
+	crypto_hash_sha256_state	 st;
+	unsigned char			 sum[crypto_hash_sha256_BYTES];
+	unsigned char			*chunk;
+	ssize_t				 r;
+	int				 rc = 0, e = 0;
+
+	*bytes = 0;
+	if ((chunk = malloc(COPY_CHUNK)) == NULL) {
+		errno = ENOMEM;
+		return HASH_READ;
+	}
+	crypto_hash_sha256_init(&st);
+	for (;;) {
+		r = read(fd, chunk, COPY_CHUNK);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			rc = HASH_READ;
+			e = errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)r);
+		if (out != -1 && write_all(out, chunk, (size_t)r) == -1) {
+			rc = HASH_WRITE;
+			e = errno;
+			break;
+		}
+		*bytes += (uint64_t)r;
+	}
+	free(chunk);
+	crypto_hash_sha256_final(&st, sum);
+	str_hex(hex, sum, sizeof(sum));
+	errno = e;
+	return rc;
+}
+
+/*
+ * Open the file "hex" of the store "dir" for reading, into "*fd".  A
+ * symbolic link or anything but a regular file is damage: nothing but us
+ * makes entries in a store.
+ */
+static enum attach_state
+open_stored(const char *dir, const char *hex, int *fd)
+{
+	char		 path[PATH_MAX], esc[160];
+	struct stat	 st;
+
+	*fd = -1;
+	if (!valid_hex(hex)) {
+		log_escape(esc, sizeof(esc), hex != NULL ? hex : "(null)");
+		error("refusing attachment name '%s'", esc);
+		return ATTACH_FAILED;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%.2s/%.2s/%s", dir, hex,
+	    hex + 2, hex) >= sizeof(path)) {
+		error("attachment directory '%s' too long", dir);
+		return ATTACH_FAILED;
+	}
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return ATTACH_MISSING;
+		if (errno == ELOOP)
+			return ATTACH_DAMAGED;
+		error("cannot open attachment '%s': %s", path, strerror(errno));
+		return ATTACH_FAILED;
+	}
+	if (fstat(*fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return ATTACH_DAMAGED;
+	}
+	return ATTACH_OK;
+}
+
+enum attach_state
+attach_check(const char *dir, const char *hex, uint64_t *bytes)
+{
+	char			 got[ATTACH_HASH_HEX];
+	uint64_t		 n;
+	enum attach_state	 s;
+	int			 fd, rc;
+
+	if ((s = open_stored(dir, hex, &fd)) != ATTACH_OK)
+		return s;
+	rc = hash_fd(fd, -1, got, &n);
+	close(fd);
+	if (rc != 0 || strcmp(got, hex) != 0)
+		return ATTACH_DAMAGED;
+	if (bytes != NULL)
+		*bytes = n;
+	return ATTACH_OK;
+}
+
+/*
+ * The hash is checked on the bytes as they are written, so what lands in
+ * "to" is what was verified, even if the source changes under us.
+ */
+enum attach_state
+attach_copy(const char *hex, const char *from, const char *to, bool *copied,
+    uint64_t *bytes)
+{
+	char			 tmp[PATH_MAX], got[ATTACH_HASH_HEX];
+	uint64_t		 n = 0;
+	enum attach_state	 s;
+	int			 in, out, rc;
+	bool			 renamed = false;
+
+	*copied = false;
+	if (attach_check(to, hex, &n) == ATTACH_OK) {
+		if (bytes != NULL)
+			*bytes = n;
+		return ATTACH_OK;
+	}
+	if ((s = open_stored(from, hex, &in)) != ATTACH_OK)
+		return s;
+	if ((out = open_temp(to, tmp)) == -1) {
+		close(in);
+		return ATTACH_FAILED;
+	}
+	rc = hash_fd(in, out, got, &n);
+	close(in);
+	if (rc == HASH_WRITE)
+		error("cannot write '%s': %s", tmp, strerror(errno));
+	if (rc != 0 || strcmp(got, hex) != 0) {
+		close(out);
+		s = rc == HASH_WRITE ? ATTACH_FAILED : ATTACH_DAMAGED;
+		goto out;
+	}
+	s = ATTACH_FAILED;
+	if (close_temp(out, tmp) == -1 ||
+	    commit_temp(to, hex, tmp, &renamed) == -1)
+		goto out;
+	*copied = true;
+	if (bytes != NULL)
+		*bytes = n;
+	s = ATTACH_OK;
+out:
+	if (!renamed && unlink(tmp) == -1)
+		log_warn("cannot remove '%s': %s", tmp, strerror(errno));
+	return s;
 }
 
 /* The code point of the well-formed sequence "s" of "k" bytes. */

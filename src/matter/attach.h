@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ATTACH_HASH_HEX	65	/* 64 hex digits + NUL */
 #define ATTACH_NAME_CHARS 100	/* most characters in a safe name */
@@ -49,6 +50,44 @@ int	 attach_store(const void *data, size_t len, char hex[ATTACH_HASH_HEX]);
  * never served.  The buffer has a NUL after the "*len" bytes.
  */
 void	*attach_load(const char *hex, size_t *len);
+
+/*
+ * Backup and restore: another store than the server's, by path.  These
+ * do not use attach_init()'s directory, and the server never calls them.
+ *
+ * attach_prepare() makes "dir" like attach_init() does (mkdir -p, mode
+ * 0700) and removes the stale "tmp-*" files a crash left in it.
+ *
+ * attach_check() reads the file "hex" of the store "dir" and hashes it:
+ * ATTACH_OK when its bytes are the ones its name promises, with "*bytes"
+ * (may be NULL) their count; ATTACH_MISSING when there is no such file;
+ * ATTACH_DAMAGED when it is not a regular file, cannot be read back, or
+ * holds other bytes; ATTACH_FAILED when "hex" is not 64 lowercase hex
+ * digits or the file cannot be opened for another reason (logged).
+ *
+ * attach_copy() puts "hex" from the store "from" into the store "to"
+ * (made by attach_prepare()), hashing the bytes as it copies them and
+ * writing durably like attach_store(): a temporary file in "to", fsync,
+ * rename, fsync of the directories.  A file "to" already holds intact is
+ * not copied again ("*copied" false); a damaged one there is replaced.
+ * ATTACH_OK with "*bytes" the file's size; ATTACH_MISSING or
+ * ATTACH_DAMAGED (as above, about the file in "from") with nothing left
+ * in "to"; ATTACH_FAILED when writing fails (logged).  Files are copied,
+ * never hard-linked: a link would share one inode between the live store
+ * and its backup, so one bad sector or careless edit would spoil both.
+ */
+enum attach_state {
+	ATTACH_FAILED = -1,
+	ATTACH_OK = 0,
+	ATTACH_MISSING,
+	ATTACH_DAMAGED
+};
+
+int	 attach_prepare(const char *dir);	/* 0 or -1, logged */
+enum attach_state attach_check(const char *dir, const char *hex,
+	    uint64_t *bytes);
+enum attach_state attach_copy(const char *hex, const char *from,
+	    const char *to, bool *copied, uint64_t *bytes);
 
 /*
  * A safe download name: the user's name with path parts, control

@@ -46,6 +46,7 @@ enum matter_sql {
 	MATTER_SQL_KEY,
 	MATTER_SQL_TEAM_CLEAR,
 	MATTER_SQL_KEY_PEOPLE,
+	MATTER_SQL_HASHES,
 	MATTER_SQL__MAX
 };
 
@@ -238,6 +239,8 @@ static const char *const matter_sql[MATTER_SQL__MAX] = {
 	    "UPDATE person SET key_person = ?2 WHERE id IN"
 	    " (SELECT person_id FROM matter_person WHERE matter_id = ?1"
 	    " AND role = 'petitioner')",
+	[MATTER_SQL_HASHES] =
+	    "SELECT DISTINCT sha256 FROM attachment ORDER BY sha256",
 };
 
 const struct db_sqltab matter_sqltab = { "matter", matter_sql,
@@ -247,26 +250,6 @@ static struct db_stmt *
 stmt(struct db *db, enum matter_sql id)
 {
 	return db_stmt(db, DBM_MATTER, id);
-}
-
-static void
-bind_scope(struct db_stmt *st, const struct scope *sc)
-{
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_id(st, 2, sc->village_id);
-}
-
-static void
-bind_day(struct db_stmt *st, int i, int64_t day)
-{
-	char	 s[11];
-
-	if (day == 0) {
-		db_bind_null(st, i);
-		return;
-	}
-	date_iso(day, s);
-	db_bind_text(st, i, s);
 }
 
 /* A stored 'YYYY-MM-DD', or 0 for NULL or junk. */
@@ -361,8 +344,8 @@ matter_create(struct db *db, const struct scope *sc,
 	db_bind_id(st, 13, in->resolver_id);
 	db_bind_text(st, 14, t->initial);
 	db_bind_text(st, 15, c ? c->stage : "");
-	bind_day(st, 16, c ? in->clock_day : 0);
-	bind_day(st, 17, due);
+	db_bind_day(st, 16, c ? in->clock_day : 0);
+	db_bind_day(st, 17, due);
 	db_bind_int64(st, 18, in->key ? 1 : 0);
 	db_bind_text(st, 19, at);
 	db_bind_id(st, 20, who->audit.account_id);
@@ -400,7 +383,8 @@ matter_create(struct db *db, const struct scope *sc,
 		date_iso(due, ds);
 		json_object_set_new(data, "due_on", json_string(ds));
 	}
-	rc = event(db, *id, who, "create", "", t->initial, NULL, data, now);
+	rc = event(db, *id, who, "create", "", t->initial, in->note, data,
+	    now);
 	json_decref(data);
 	if (rc != DB_OK)
 		return rc;
@@ -427,7 +411,7 @@ load(struct db *db, const struct scope *sc, int64_t id, struct loaded *l)
 	struct db_stmt	*st = stmt(db, MATTER_SQL_LOAD);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -503,6 +487,19 @@ check_rules(struct db *db, int64_t id, const struct loaded *l,
 	size_t				 n, i;
 	int				 rc;
 
+	/*
+	 * What the move needs is the type's rule, so the engine checks it
+	 * too, not only the form: an extension without a reason, or an
+	 * assignment naming nobody, is refused whoever calls.
+	 */
+	if ((mv->needs & NEED_NOTE) && str_empty(a->note))
+		return refuse(err, 422, "invalid", a->action == MA_REPLY ?
+		    "请填写答复意见" : a->action == MA_CALLBACK ?
+		    "请填写回访情况" : "请填写说明或理由", "note");
+	if ((mv->needs & NEED_PEOPLE) && a->unit_id == 0 && a->lead_id == 0 &&
+	    a->resolver_id == 0)
+		return refuse(err, 422, "invalid",
+		    "请选择责任部门、包案领导或化解责任人", "lead_id");
 	if (mv->after != NULL) {
 		if (l->final)
 			return refuse(err, 422, "final", "复核后同一事项不再受理",
@@ -717,10 +714,10 @@ apply_rows(struct db *db, const struct scope *sc, int64_t id,
 	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, to);
 	db_bind_text(st, 3, stage);
-	bind_day(st, 4, clock_from);
-	bind_day(st, 5, closed ? 0 : due);
-	bind_day(st, 6, closed ? 0 : paused);
-	bind_day(st, 7, ended);
+	db_bind_day(st, 4, clock_from);
+	db_bind_day(st, 5, closed ? 0 : due);
+	db_bind_day(st, 6, closed ? 0 : paused);
+	db_bind_day(st, 7, ended);
 	db_bind_int64(st, 8, ext);
 	db_bind_int64(st, 9, added);
 	db_bind_int64(st, 10, final ? 1 : 0);
@@ -739,7 +736,7 @@ apply_rows(struct db *db, const struct scope *sc, int64_t id,
 		db_bind_id(st, 3, who->audit.account_id);
 		db_bind_text(st, 4, who->name);
 		db_bind_text(st, 5, at);
-		bind_day(st, 6, a->day);
+		db_bind_day(st, 6, a->day);
 		db_bind_text(st, 7, a->note);
 		db_bind_id(st, 8, resolver ? resolver : lead);
 		rc = db_exec(st);
@@ -838,7 +835,7 @@ matter_get(struct db *db, const struct scope *sc, int64_t id, int64_t today,
 	const char			*state, *stage;
 	int				 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	r = db_step(st);
 	if (r == DB_ROW && (t = matter_type_get(db_col_text(st, 1))) != NULL) {
@@ -1035,15 +1032,15 @@ static int
 bind_filter(struct db_stmt *st, const struct scope *sc,
     const struct matter_filter *f, const char *match)
 {
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_text(st, 3, f->type);
 	db_bind_text(st, 4, f->state);
 	db_bind_id(st, 5, f->village_id);
 	db_bind_id(st, 6, f->unit_id);
 	db_bind_id(st, 7, f->owner_id);
-	bind_day(st, 8, f->overdue ? f->today : 0);
-	bind_day(st, 9, f->due_soon ? f->today : 0);
-	bind_day(st, 10, f->due_soon ? f->today + 7 : 0);
+	db_bind_day(st, 8, f->overdue ? f->today : 0);
+	db_bind_day(st, 9, f->due_soon ? f->today : 0);
+	db_bind_day(st, 10, f->due_soon ? f->today + 7 : 0);
 	if (f->key)
 		db_bind_int64(st, 11, 1);
 	else
@@ -1314,8 +1311,8 @@ matter_sweep(struct db *db, int64_t today, int64_t now)
 
 	/* Read first, then write each reminder in one short transaction. */
 	st = stmt(db, MATTER_SQL_SWEEP);
-	bind_day(st, 1, today + 3);
-	bind_day(st, 2, today);
+	db_bind_day(st, 1, today + 3);
+	db_bind_day(st, 2, today);
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(due, json_pack("{sI ss ss}", "id",
 		    (json_int_t)db_col_int64(st, 0), "due_on",
@@ -1462,7 +1459,7 @@ matter_attachment(struct db *db, const struct scope *sc, int64_t id,
 	struct db_stmt	*st = stmt(db, MATTER_SQL_ATTACHMENT);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -1577,4 +1574,24 @@ matter_set_key(struct db *db, const struct scope *sc, int64_t id,
 		return refuse(err, 503, "unavailable",
 		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
 	return 0;
+}
+
+/*
+ * One statement, so the set is one snapshot of the database; the caller
+ * does no database work from "fn" (the statement is still stepping).
+ */
+int
+matter_attachment_hashes(struct db *db, int (*fn)(const char *, void *),
+    void *arg)
+{
+	struct db_stmt	*st = stmt(db, MATTER_SQL_HASHES);
+	int		 rc;
+
+	while ((rc = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), arg) != 0) {
+			rc = DB_ERROR;
+			break;
+		}
+	db_reset(st);
+	return rc < 0 ? rc : DB_OK;
 }

@@ -46,6 +46,7 @@ struct matter_new {
 	bool		 key;
 	json_t		*details;		/* borrowed; NULL for {} */
 	const char	*search;		/* extra searchable text (names) */
+	const char	*note;		/* the first timeline entry's, or NULL */
 };
 
 /*
@@ -158,6 +159,14 @@ int	 matter_attach_tx(struct db *, const struct scope *,
 	    int64_t matter_id, const struct matter_file *,
 	    const struct matter_actor *, int64_t now, int64_t *id,
 	    struct matter_err *);
+/*
+ * Every file the attachment rows name, once each, for backup and restore:
+ * "fn" gets each hex SHA-256 and returns 0 to go on or -1 to stop (then
+ * DB_ERROR).  All townships; no scope.  DB_OK or < 0.
+ */
+int	 matter_attachment_hashes(struct db *,
+	    int (*fn)(const char *hex, void *arg), void *arg);
+
 /* The stored file's hash, name and type, if the attachment is in scope. */
 int	 matter_attachment(struct db *, const struct scope *, int64_t id,
 	    struct arena *, const char **sha256, const char **name,

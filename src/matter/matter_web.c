@@ -1,12 +1,10 @@
 /* matter_web.c: the ledger pages and API: list, detail, actions, files, export. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/role.h"
@@ -23,6 +21,7 @@
 #include "petition/petition_web.h"
 #include "report/xlsx.h"
 #include "web/input.h"
+#include "web/download.h"
 #include "web/options.h"
 #include "web/web.h"
 
@@ -40,6 +39,7 @@
 static pthread_mutex_t	 cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct calendar	*cal_cur;
 static int64_t		 cal_at;
+static bool		 cal_stale;	/* amended here: reload at once */
 static struct calendar	*cal_old[64];
 static size_t		 cal_nold;
 
@@ -50,8 +50,9 @@ matter_cal(struct db *db)
 	int64_t		 now = time_mono_ms();
 
 	pthread_mutex_lock(&cal_lock);
-	if (cal_cur == NULL || now - cal_at > 60000) {
+	if (cal_cur == NULL || cal_stale || now - cal_at > 60000) {
 		if ((fresh = matter_calendar_load(db)) != NULL) {
+			cal_stale = false;
 			if (cal_cur != NULL) {
 				if (cal_nold < sizeof(cal_old) / sizeof(cal_old[0]))
 					cal_old[cal_nold++] = cal_cur;
@@ -70,7 +71,12 @@ void
 matter_cal_flush(void)
 {
 	pthread_mutex_lock(&cal_lock);
-	cal_at = 0;
+	/*
+	 * A flag, not cal_at = 0 alone: the monotonic clock counts from boot,
+	 * so in a machine's first minute "now - 0" is not yet past the
+	 * minute and the amendment would wait for the timed reload.
+	 */
+	cal_stale = true;
 	if (cal_cur != NULL && cal_nold == sizeof(cal_old) / sizeof(cal_old[0])) {
 		/* Recycle: the oldest has had minutes to go out of use. */
 		calendar_free(cal_old[0]);
@@ -388,6 +394,8 @@ details_defaults(json_t *m)
 		json_object_set_new(d, "police_present", json_false());
 	if (json_object_get(d, "receiving_leader") == NULL)
 		json_object_set_new(d, "receiving_leader", json_null());
+	if (json_object_get(d, "visit_id") == NULL)
+		json_object_set_new(d, "visit_id", json_null());
 }
 
 /* The key-case form: team picker and one picker per guarantee. */
@@ -782,20 +790,17 @@ matter_export(struct web *w)
 		{ "办理情况", 12, XLSX_TEXT },
 	};
 	struct matter_filter	 f;
-	struct audit_actor	 who = web_audit_actor(w);
 	struct export		 e;
-	struct stat		 sb;
-	char			 path[] = "/tmp/xiangzhi-export-XXXXXX";
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX];
 	char			 date[32], unit[128];
 	const char		*township;
-	json_t			*d;
-	int			 st, fd, rc;
+	int			 st, rc;
 
 	if ((st = filters(w, &f)) != 0)
 		return st;
-	if ((fd = mkstemp(path)) < 0)
+	if (download_scratch(path) != 0)
 		return web_db_fail(w, DB_UNAVAIL);
-	close(fd);
 	date_cn(date_today_cn(), date);
 	township = org_township_name(w->db, w->scope.township_id,
 	    &w->req->arena);
@@ -812,37 +817,23 @@ matter_export(struct web *w)
 	rc = matter_each(w->db, &w->scope, &f, export_row, &e);
 	if (xlsx_ledger_close(e.x) != 0 && rc == 0)
 		rc = -1;
-	if (rc == DB_CONSTRAINT) {
+	if (rc != 0) {
 		unlink(path);
-		return web_fail(w, 422, "invalid", "搜索内容中没有可查找的文字",
-		    "q");
+		return rc == DB_CONSTRAINT ? web_fail(w, 422, "invalid",
+		    "搜索内容中没有可查找的文字", "q") :
+		    web_db_fail(w, DB_UNAVAIL);
 	}
-	if (rc != 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		unlink(path);
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	unlink(path);		/* the open descriptor keeps it until sent */
-	if (fstat(fd, &sb) != 0) {
-		close(fd);
-		return web_db_fail(w, DB_UNAVAIL);
-	}
-	d = json_pack("{sI}", "rows", (json_int_t)e.rows);
-	if (audit_write_alone(w->db, &who, "export.matters", "matter", 0, true,
-	    d) != DB_OK) {
-		json_decref(d);
-		close(fd);
-		return web_db_fail(w, DB_UNAVAIL);	/* no audit, no export */
-	}
-	json_decref(d);
-	w->raw = true;
-	w->resp->fd = fd;
-	w->resp->fd_size = (uint64_t)sb.st_size;
-	w->resp->content_type = "application/vnd.openxmlformats-"
-	    "officedocument.spreadsheetml.sheet";
-	resp_header(w->req, w->resp, "Content-Disposition",
-	    "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''"
-	    "%E4%BA%8B%E9%A1%B9%E5%8F%B0%E8%B4%A6.xlsx");
-	return 200;
+	memset(&dl, 0, sizeof(dl));
+	dl.path = path;
+	dl.content_type = XLSX_MEDIA_TYPE;
+	dl.ascii_name = "ledger.xlsx";
+	dl.name = "事项台账.xlsx";
+	dl.action = "export.matters";
+	dl.object_type = "matter";
+	dl.detail = json_pack("{sI}", "rows", (json_int_t)e.rows);
+	st = download_send(w, &dl);
+	json_decref(dl.detail);
+	return st;
 }
 
 int

@@ -255,14 +255,6 @@ stmt(struct db *db, enum org_sql id)
 	return db_stmt(db, DBM_ORG, id);
 }
 
-/* Bind the scope as ?1 (township) and ?2 (village or NULL). */
-static void
-bind_scope(struct db_stmt *st, const struct scope *sc)
-{
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_id(st, 2, sc->village_id);
-}
-
 static const char *
 label_of(const char *const *keys, const char *const *labels, const char *k)
 {
@@ -327,31 +319,13 @@ unit_row(struct db_stmt *st)
 	    "supervises", db_json_bool(st, 8));
 }
 
-/* Step through rows, appending "row(st)" to a new array. */
-static json_t *
-rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
-{
-	json_t	*a = json_array();
-	int	 r;
-
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, row(st));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
 json_t *
 org_units(struct db *db, const struct scope *sc, int *rc)
 {
 	struct db_stmt	*st = stmt(db, ORG_SQL_UNITS);
 
 	db_bind_int64(st, 1, sc->township_id);
-	return rows(st, unit_row, rc);
+	return db_json_rows(st, unit_row, rc);
 }
 
 static json_t *
@@ -383,7 +357,7 @@ org_unit(struct db *db, const struct scope *sc, int64_t id, int *rc)
 		return NULL;
 	st = stmt(db, ORG_SQL_UNIT_POSTS);
 	db_bind_int64(st, 1, id);
-	if ((posts = rows(st, post_row, rc)) == NULL) {
+	if ((posts = db_json_rows(st, post_row, rc)) == NULL) {
 		json_decref(u);
 		return NULL;
 	}
@@ -442,8 +416,8 @@ org_villages(struct db *db, const struct scope *sc, int *rc)
 {
 	struct db_stmt	*st = stmt(db, ORG_SQL_VILLAGES);
 
-	bind_scope(st, sc);
-	return rows(st, village_row, rc);
+	scope_bind(st, sc);
+	return db_json_rows(st, village_row, rc);
 }
 
 static json_t *
@@ -464,7 +438,7 @@ org_village(struct db *db, const struct scope *sc, int64_t id, int *rc)
 	json_t		*v = NULL, *groups, *posts;
 	int		 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	r = db_step(st);
 	if (r == DB_ROW)
@@ -476,10 +450,10 @@ org_village(struct db *db, const struct scope *sc, int64_t id, int *rc)
 		return NULL;
 	st = stmt(db, ORG_SQL_GROUPS);
 	db_bind_int64(st, 1, id);
-	groups = rows(st, group_row, rc);
+	groups = db_json_rows(st, group_row, rc);
 	st = stmt(db, ORG_SQL_VILLAGE_POSTS);
 	db_bind_int64(st, 1, id);
-	posts = groups ? rows(st, post_row, rc) : NULL;
+	posts = groups ? db_json_rows(st, post_row, rc) : NULL;
 	if (groups == NULL || posts == NULL) {
 		json_decref(groups);
 		json_decref(v);
@@ -551,7 +525,7 @@ org_place_ok(struct db *db, const struct scope *sc, int64_t village_id,
 	struct db_stmt	*st = stmt(db, ORG_SQL_PLACE_OK);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, village_id);
 	db_bind_id(st, 4, group_id);
 	rc = db_step(st);
@@ -569,7 +543,7 @@ org_village_options(struct db *db, const struct scope *sc, int *rc)
 	int64_t		 last = 0, vid;
 	int		 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	while ((r = db_step(st)) == DB_ROW) {
 		vid = db_col_int64(st, 0);
 		if (vid != last) {
@@ -615,8 +589,8 @@ org_village_names(struct db *db, const struct scope *sc, int *rc)
 {
 	struct db_stmt	*st = stmt(db, ORG_SQL_VILLAGE_NAMES);
 
-	bind_scope(st, sc);
-	return rows(st, option_row, rc);
+	scope_bind(st, sc);
+	return db_json_rows(st, option_row, rc);
 }
 
 json_t *
@@ -625,7 +599,7 @@ org_unit_options(struct db *db, const struct scope *sc, int *rc)
 	struct db_stmt	*st = stmt(db, ORG_SQL_UNIT_OPTIONS);
 
 	db_bind_int64(st, 1, sc->township_id);
-	return rows(st, option_row, rc);
+	return db_json_rows(st, option_row, rc);
 }
 
 /* One row of the people ledger: built by hand, it runs 50 times a page. */
@@ -660,7 +634,7 @@ bind_people(struct db_stmt *st, const struct scope *sc,
 {
 	unsigned char	 mac[SECRET_HASH_LEN];
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_id(st, 3, f->village_id);
 	db_bind_id(st, 4, f->unit_id);
 	if (!str_empty(f->q) && phone_normalise(f->q, digits) == 0) {
@@ -687,7 +661,7 @@ org_people(struct db *db, const struct scope *sc,
 	bind_people(st, sc, f, digits);
 	db_bind_int64(st, 8, f->after);
 	db_bind_int64(st, 9, f->limit + 1);
-	if ((items = rows(st, person_row, rc)) == NULL)
+	if ((items = db_json_rows(st, person_row, rc)) == NULL)
 		return NULL;
 	n = json_array_size(items);
 	res = json_pack("{so sn}", "items", items, "next");
@@ -733,7 +707,7 @@ org_person(struct db *db, const struct scope *sc, int64_t id, int *rc)
 	const char	*sex, *kind;
 	int		 r;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	r = db_step(st);
 	if (r == DB_ROW) {
@@ -765,7 +739,7 @@ org_person(struct db *db, const struct scope *sc, int64_t id, int *rc)
 		return NULL;
 	st = stmt(db, ORG_SQL_PERSON_POSTS);
 	db_bind_int64(st, 1, id);
-	if ((posts = rows(st, person_post_row, rc)) == NULL) {
+	if ((posts = db_json_rows(st, person_post_row, rc)) == NULL) {
 		json_decref(p);
 		return NULL;
 	}
@@ -828,7 +802,7 @@ org_person_save(struct db *db, const struct scope *sc, int64_t *id,
 		return DB_OK;
 	}
 	st = stmt(db, ORG_SQL_PERSON_UPDATE);
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, *id);
 	db_bind_text(st, 4, in->kind);
 	db_bind_text(st, 5, in->name);
@@ -867,7 +841,7 @@ org_person_contact(struct db *db, const struct scope *sc, int64_t id,
 	struct db_stmt	*st = stmt(db, ORG_SQL_PERSON_CONTACT);
 	int		 rc;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_int64(st, 3, id);
 	rc = db_step(st);
 	*name = *phone = *idno = NULL;
@@ -1029,7 +1003,7 @@ org_count_people(struct db *db, const struct scope *sc, const char *kind)
 	struct db_stmt	*st = stmt(db, ORG_SQL_COUNT_PEOPLE);
 	int64_t		 n = -1;
 
-	bind_scope(st, sc);
+	scope_bind(st, sc);
 	db_bind_text(st, 3, kind);
 	if (db_step(st) == DB_ROW)
 		n = db_col_int64(st, 0);
@@ -1043,7 +1017,7 @@ org_cadres(struct db *db, const struct scope *sc, int *rc)
 	struct db_stmt	*st = stmt(db, ORG_SQL_CADRES);
 
 	db_bind_int64(st, 1, sc->township_id);
-	return rows(st, option_row, rc);
+	return db_json_rows(st, option_row, rc);
 }
 
 int

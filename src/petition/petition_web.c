@@ -13,6 +13,7 @@
 #include "matter/matter_web.h"
 #include "org/org.h"
 #include "petition/petition_web.h"
+#include "petition/roster_db.h"
 #include "web/input.h"
 #include "web/options.h"
 #include "web/web.h"
@@ -277,6 +278,26 @@ petition_create(struct web *w)
 		return 422;
 	if ((cadres = org_cadres(w->db, &w->scope, &rc)) == NULL)
 		return web_db_fail(w, rc);
+	/*
+	 * A visitor received at the township's desk (来访) with no receiving
+	 * leader named was received by the leader on the duty roster that
+	 * day (接访活动安排表).  Letters, calls and referrals are received by
+	 * nobody in person, and a village cadre registers at the village,
+	 * not the desk: those stay as given.
+	 */
+	if (!v[P_LEADER].present && str_eq(v[P_FORM].s, "visit") &&
+	    w->scope.village_id == 0) {
+		int64_t	 duty = roster_on_duty(w->db, w->scope.township_id,
+		    v[P_RECEIVED].i, NULL);
+
+		if (duty < 0) {
+			json_decref(cadres);
+			return web_db_fail(w, (int)duty);
+		}
+		v[P_LEADER].present = duty > 0 &&
+		    cadre_name(w, cadres, duty) != NULL;
+		v[P_LEADER].i = duty;
+	}
 	if (v[P_LEADER].present &&
 	    (leader = cadre_name(w, cadres, v[P_LEADER].i)) == NULL) {
 		json_decref(cadres);
@@ -369,9 +390,45 @@ petition_create(struct web *w)
 }
 
 int
+petition_found(struct web *w, const struct petition_found *f, int64_t *id,
+    char *code)
+{
+	struct matter_new	 in;
+	struct matter_actor	 who = matter_actor_of(w);
+	json_t			*details;
+	char			 day[11];
+	int			 rc;
+
+	date_iso(f->day, day);
+	details = json_pack("{ss ss sb sI sb sI}", "received_at", day,
+	    "form", "visit_down", "anonymous", false, "visitors",
+	    (json_int_t)1, "police_present", false, "visit_id",
+	    (json_int_t)f->visit_id);
+	memset(&in, 0, sizeof(in));
+	in.type = matter_type_get("petition");
+	in.title = f->title;
+	in.body = f->body;
+	in.source = "visit_down";
+	in.village_id = f->village_id;
+	in.group_id = f->group_id;
+	in.raised_by = f->head_id;
+	in.people = f->head_id ? &f->head_id : NULL;
+	in.npeople = f->head_id ? 1 : 0;
+	in.clock_day = f->day;
+	in.details = details;
+	in.search = f->head_name;
+	in.note = f->note;
+	rc = matter_create(w->db, &w->scope, &in, matter_cal(w->db), &who,
+	    w->now, id, code);
+	json_decref(details);
+	return rc;
+}
+
+int
 petition_form(struct web *w)
 {
 	json_t	*villages, *units, *cadres, *rows, *form;
+	int64_t	 duty = 0;
 	char	 today[11];
 	size_t	 i, k;
 	int	 rc;
@@ -385,6 +442,14 @@ petition_form(struct web *w)
 		return web_db_fail(w, rc);
 	}
 	date_iso(date_today_cn(), today);
+	/* The desk's default: today's leader on duty (see petition_create). */
+	if (w->scope.village_id == 0 && (duty = roster_on_duty(w->db,
+	    w->scope.township_id, date_today_cn(), NULL)) < 0) {
+		json_decref(villages);
+		json_decref(units);
+		json_decref(cadres);
+		return web_db_fail(w, (int)duty);
+	}
 	form = json_pack("{ss ss ss ss ss ss ss ss}", "received_at", today,
 	    "title", "", "body", "", "place", "", "visitors", "1",
 	    "anonymous", "", "police_present", "", "key", "");
@@ -422,7 +487,7 @@ petition_form(struct web *w)
 	    "unit_id", opt_ids(units, 0),
 	    "lead_id", opt_ids(cadres, 0),
 	    "resolver_id", opt_ids(cadres, 0),
-	    "receiving_leader_id", opt_ids(cadres, 0),
+	    "receiving_leader_id", opt_ids(cadres, duty),
 	    "sex", opt_list((const char *const[]){ "", "M", "F", NULL },
 	    (const char *const[]){ "未填", "男", "女", NULL }, ""));
 	json_decref(villages);

@@ -2,6 +2,9 @@
 #ifndef XZ_XLSX_H
 #define XZ_XLSX_H
 
+#define XLSX_MEDIA_TYPE \
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 #include <stddef.h>
 
 /*

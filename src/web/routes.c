@@ -9,9 +9,13 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
 #include "petition/petition_web.h"
+#include "petition/roster_web.h"
+#include "petition/weekly_web.h"
+#include "visit/visit_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -19,6 +23,7 @@
 #define POST	HTTP_POST
 #define PATCH	HTTP_PATCH
 #define DELETE	HTTP_DELETE
+#define PUT	HTTP_PUT
 
 /* Who may read the people and organisation ledgers. */
 #define R_READ	(ROLE_CADRES | ROLE_SYSADMIN)
@@ -30,6 +35,8 @@
 #define R_LEDGER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE | \
 			 ROLE_INSPECTOR)
 #define R_REGISTER	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE)
+/* Who submits the weekly ledger: villages and stations. */
+#define R_SUBMIT	(ROLE_STAFF | ROLE_VILLAGE)
 
 const struct route routes[] = {
 /* method page path             method API path                         handler              template          title          roles       scope           flags */
@@ -91,7 +98,40 @@ const struct route routes[] = {
 { GET,  "/petitions/print",     GET,  NULL,                             matter_print_blank,  "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_TOWNSHIP, 0 },
 { GET,  "/matters/:id/print",   GET,  NULL,                             matter_print,        "matter_print",   "接访下访登记表", R_LEDGER, SCOPE_VILLAGE,  0 },
 { GET,  "/attachments/:id",     GET,  "/api/v1/attachments/:id",        attachment_get,      NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+
+/* The weekly ledger: villages and stations submit by Friday 12:00. */
+{ GET,  "/weekly",              GET,  "/api/v1/weekly",                 weekly_page,         "weekly",         "每周报送",    R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ POST, "/weekly",              POST, "/api/v1/weekly",                 weekly_post,         NULL,             "每周报送",    R_SUBMIT,   SCOPE_VILLAGE,  0 },
+{ GET,  "/weekly/:id.xlsx",     GET,  NULL,                             weekly_export,       NULL,             NULL,          R_LEDGER,   SCOPE_VILLAGE,  0 },
+{ GET,  "/weekly/:id",          GET,  "/api/v1/weekly/:id",             weekly_show,         "weekly_snapshot", "周报台账",    R_LEDGER,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   GET,  "/api/v1/calendar/due",           calendar_due,        NULL,             NULL,          ROLE_ANY,   SCOPE_TOWNSHIP, 0 },
+
+/* The reception duty roster (接访活动安排表): public, kept by the leaders. */
+{ GET,  "/roster",              GET,  "/api/v1/roster",                 roster_page,         "roster_public",  "领导接访安排", 0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/roster/manage",       GET,  NULL,                             roster_manage,       "roster",         "接访活动安排表", ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/print",        GET,  NULL,                             roster_print,        "roster_print",   "领导干部接访下访活动安排表", ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/new",          GET,  NULL,                             roster_form,         "roster_form",    "新增接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/new",          POST, "/api/v1/roster",                 roster_submit,       NULL,             "新增接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   GET,  "/api/v1/roster/:id",             roster_show,         NULL,             NULL,          ROSTER_READ, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/roster/:id/edit",     GET,  NULL,                             roster_form,         "roster_form",    "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/:id/edit",     PATCH, "/api/v1/roster/:id",            roster_submit,       NULL,             "修改接访安排", ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/roster/:id/delete",   DELETE, "/api/v1/roster/:id",           roster_remove,       NULL,             NULL,          ROSTER_EDIT, SCOPE_TOWNSHIP, 0 },
+
+/* The holiday calendar (system admin): special days and each year's status. */
+{ GET,  "/calendar",            GET,  "/api/v1/calendar",               calendar_page,       "calendar",       "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ POST, "/calendar",            POST, "/api/v1/calendar/:day",          calendar_post,       NULL,             "节假日日历",  ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/:day",          calendar_post,       NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   DELETE, "/api/v1/calendar/:day",        calendar_remove,     NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+{ 0,    NULL,                   PUT,  "/api/v1/calendar/years/:year",   calendar_year_put,   NULL,             NULL,          ROLE_SYSADMIN, SCOPE_TOWNSHIP, 0 },
+
+/* Household visits (村组干部走访登记表): village cadres log their own village's. */
+{ GET,  "/visits",              GET,  "/api/v1/visits",                 visit_list_page,     "visits",         "入户走访",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ GET,  "/visits/new",          GET,  NULL,                             visit_form,          "visit_form",     "走访登记",    ROLE_VILLAGE, SCOPE_VILLAGE, 0 },
+{ POST, "/visits/new",          POST, "/api/v1/visits",                 visit_create_post,   NULL,             "走访登记",    ROLE_VILLAGE, SCOPE_VILLAGE, 0 },
+{ GET,  "/visits/coverage",     GET,  "/api/v1/visits/coverage",        visit_coverage_page, "coverage",       "走访覆盖",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ POST, "/visits/coverage",     PATCH, "/api/v1/visits/round",          visit_round_save,    NULL,             "走访覆盖",    ROLE_LEADER, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
+{ GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },

@@ -89,6 +89,7 @@ static const struct {
 	{ "/villages", "村组", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/units", "站所", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/accounts", "账号", ROLE_SYSADMIN | ROLE_SECADMIN },
+	{ "/calendar", "节假日", ROLE_SYSADMIN },
 	{ "/settings", "安全策略", ROLE_SECADMIN },
 	{ "/audit", "审计日志", ROLE_AUDITOR },
 };

@@ -3,7 +3,7 @@
 // A staff cadre registers a petition on a phone-sized screen with a photo from the camera;
 // the lead leader accepts it on the office PC; the resolver replies; the callback is logged;
 // close-out is refused until the agreement (息访息诉协议) is uploaded; then it closes.
-// Then the overdue view.  Screenshots of every step are kept in tests/e2e/out/petition-loop/.
+// Then the overdue view and the weekly submission.  Screenshots of every step are kept in tests/e2e/out/petition-loop/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, json } from '../http/lib.mjs';
@@ -46,7 +46,7 @@ async function doAction(page, label, fill = async () => {}) {
   await page.waitForLoadState('load');
 }
 
-test('a petition from the desk to close-out, and the overdue view', async () => {
+test('a petition from the desk to close-out, the overdue view and the weekly submission', async () => {
   const desk = await openPage(chrome.browser, 'phone',
     { userAgent: 'Mozilla/5.0 (Linux; Android 10) MicroMessenger/8.0' });
   const office = await openPage(chrome.browser, 'desk');
@@ -149,6 +149,33 @@ test('a petition from the desk to close-out, and the overdue view', async () => 
     assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'the overdue row is coloured');
     await assert.doesNotReject(page.getByText(/超期\d+天/).first().waitFor());
     await deskShot(page, 'overdue');
+  }
+
+  // 6. The weekly submission (每周五12:00前): the station submits its ledger from the phone;
+  //    the leader sees it on the board.
+  {
+    const { page } = desk;
+    await page.goto(`${srv.url}/weekly`);
+    const mine = page.locator('section.weekly-mine').first();
+    await assert.doesNotReject(mine.waitFor());
+    assert.ok(await mine.locator('table.ledger tbody tr').count() >= 1, 'the ledger preview');
+    await mine.locator('textarea[name=note]').fill('本周新受理信访1件，已全部按期办理。');
+    await phoneShot(page, 'weekly-before');
+    await mine.locator('button[type=submit]').click();
+    // Submitted: the frozen snapshot of the ledger as sent.
+    await page.waitForURL(/\/weekly\/\d+$/);
+    await assert.doesNotReject(page.getByText('按时报送').first().waitFor());
+    assert.ok(await page.locator('table.ledger tbody tr').count() >= 1, 'the frozen rows');
+    await phoneShot(page, 'weekly-submitted');
+  }
+  {
+    const { page } = office;
+    await page.goto(`${srv.url}/weekly`);
+    const row = page.locator('#board tbody tr', { hasText: '司法所' });
+    await assert.doesNotReject(row.first().waitFor());
+    assert.match(await row.first().textContent(), /本周新受理信访1件/);
+    assert.ok(!/未报送|待报送/.test(await row.first().locator('td').nth(2).textContent()), 'the station has submitted');
+    await deskShot(page, 'weekly-board');
   }
 
   assert.deepEqual(desk.problems, []);

@@ -851,3 +851,362 @@ Test(safe_name, nothing_unsafe_survives)
 			cr_assert(*p >= 0x20 && *p != 0x7f, "%s", out);
 	}
 }
+
+/* Copying between stores (backup and restore) */
+
+static char	 set[PATH_MAX];		/* a backup set beside the store */
+
+static void
+setup_copy(void)
+{
+	int	 n;
+
+	setup();
+	n = snprintf(set, sizeof(set), "%s/backup/b1.db.files", tmp);
+	cr_assert(n > 0 && (size_t)n < sizeof(set));
+	cr_assert_eq(attach_prepare(set), 0);
+}
+
+TestSuite(copy, .init = setup_copy, .fini = teardown);
+
+/* "dir/ab/cd/hex" */
+static void
+fan_of(char *out, size_t n, const char *dir, const char *hex)
+{
+	int	 r;
+
+	r = snprintf(out, n, "%s/%.2s/%.2s/%s", dir, hex, hex + 2, hex);
+	cr_assert(r > 0 && (size_t)r < n);
+}
+
+/* "rel" in the backup set. */
+static void
+set_path(char *out, size_t n, const char *rel)
+{
+	int	 r;
+
+	r = snprintf(out, n, "%s/%s", set, rel);
+	cr_assert(r > 0 && (size_t)r < n);
+}
+
+/* Whether a "tmp-*" file is left at the top of "dir". */
+static bool
+has_temp_in(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	bool		 found = false;
+
+	d = opendir(dir);
+	cr_assert_not_null(d, "opendir %s", dir);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "tmp-", 4) == 0)
+			found = true;
+	closedir(d);
+	return found;
+}
+
+/* Overwrite one byte of a stored file in place, keeping its size. */
+static void
+flip_byte(const char *path, off_t at)
+{
+	unsigned char	 c;
+	int		 fd;
+
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1, "open %s", path);
+	cr_assert_eq(pread(fd, &c, 1, at), 1);
+	c ^= 0x20;
+	cr_assert_eq(pwrite(fd, &c, 1, at), 1);
+	close(fd);
+}
+
+Test(copy, prepare_makes_the_set_0700_with_its_parents)
+{
+	char	 parent[PATH_MAX];
+
+	cr_assert_eq(mode_of(set), 0700);
+	tmp_path(parent, sizeof(parent), "backup");
+	cr_assert_eq(mode_of(parent), 0700);
+	cr_assert_eq(attach_prepare(set), 0, "an existing set is fine");
+	cr_assert_eq(attach_prepare(""), -1);
+}
+
+Test(copy, prepare_sweeps_stale_temporary_files_only)
+{
+	char		 old[PATH_MAX], young[PATH_MAX];
+	struct timespec	 ts[2];
+	int		 fd;
+
+	set_path(old, sizeof(old), "tmp-OLDOLD");
+	set_path(young, sizeof(young), "tmp-YOUNG1");
+	fd = open(old, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(fd != -1);
+	close(fd);
+	fd = open(young, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(fd != -1);
+	close(fd);
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 2 * 3600;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	cr_assert_eq(utimensat(AT_FDCWD, old, ts, 0), 0);
+	log_set_quiet(1);
+	cr_assert_eq(attach_prepare(set), 0);
+	cr_assert_eq(access(old, F_OK), -1);
+	cr_assert_eq(access(young, F_OK), 0);
+}
+
+Test(copy, a_file_is_copied_with_its_fan_out_and_modes)
+{
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	uint64_t	 n = 0;
+	bool		 copied = false;
+	char		 got[8] = "";
+	int		 fd;
+
+	umask(0);		/* the modes must not come from the umask */
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, &n),
+	    ATTACH_OK);
+	cr_assert(copied);
+	cr_assert_eq(n, 3);
+	fan_of(path, sizeof(path), set, ABC_HEX);
+	cr_assert_eq(mode_of(path), 0600);
+	fd = open(path, O_RDONLY);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, got, sizeof(got)), 3);
+	close(fd);
+	cr_assert_str_eq(got, "abc");
+	set_path(path, sizeof(path), "ba");
+	cr_assert_eq(mode_of(path), 0700);
+	set_path(path, sizeof(path), "ba/78");
+	cr_assert_eq(mode_of(path), 0700);
+	cr_assert_not(has_temp_in(set));
+	cr_assert_eq(attach_check(set, ABC_HEX, &n), ATTACH_OK);
+}
+
+Test(copy, a_file_already_there_is_not_copied_again)
+{
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	struct stat	 a, b;
+	uint64_t	 n = 0;
+	bool		 copied = true;
+
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, &n),
+	    ATTACH_OK);
+	fan_of(path, sizeof(path), set, hex);
+	cr_assert_eq(stat(path, &a), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, &n),
+	    ATTACH_OK);
+	cr_assert_not(copied);
+	cr_assert_eq(n, 3, "the size is told even when skipped");
+	cr_assert_eq(stat(path, &b), 0);
+	cr_assert_eq(a.st_ino, b.st_ino, "the same file, not a new one");
+}
+
+Test(copy, never_a_hard_link_to_the_source)
+{
+	char		 hex[ATTACH_HASH_HEX], from[PATH_MAX], to[PATH_MAX];
+	struct stat	 a, b;
+	bool		 copied;
+
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_OK);
+	fan_of(from, sizeof(from), attach_dir(), hex);
+	fan_of(to, sizeof(to), set, hex);
+	cr_assert_eq(stat(from, &a), 0);
+	cr_assert_eq(stat(to, &b), 0);
+	cr_assert_neq(a.st_ino, b.st_ino);
+	cr_assert_eq(b.st_nlink, 1);
+}
+
+Test(copy, large_binary_bytes_survive)
+{
+	enum { N = 300 * 1024 + 7 };	/* several chunks and a tail */
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	unsigned char	*in, *back;
+	uint64_t	 n = 0;
+	bool		 copied;
+	int		 fd;
+
+	in = malloc(N);
+	back = malloc(N);
+	cr_assert(in != NULL && back != NULL);
+	randombytes_buf(in, N);
+	cr_assert_eq(attach_store(in, N, hex), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, &n),
+	    ATTACH_OK);
+	cr_assert_eq(n, N);
+	fan_of(path, sizeof(path), set, hex);
+	fd = open(path, O_RDONLY);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, back, N), N);
+	close(fd);
+	cr_assert_eq(memcmp(in, back, N), 0);
+	free(in);
+	free(back);
+}
+
+Test(copy, a_missing_source_leaves_nothing)
+{
+	int		 entries, files;
+	bool		 copied = true;
+
+	cr_assert_eq(attach_copy(ABC_HEX, attach_dir(), set, &copied, NULL),
+	    ATTACH_MISSING);
+	cr_assert_not(copied);
+	count_tree(set, &entries, &files);
+	cr_assert_eq(entries, 0, "no temporary file, no fan-out");
+	cr_assert_eq(attach_check(attach_dir(), ABC_HEX, NULL),
+	    ATTACH_MISSING);
+	cr_assert_eq(attach_check("/nonexistent-xz-store", ABC_HEX, NULL),
+	    ATTACH_MISSING);
+}
+
+Test(copy, a_damaged_source_is_refused_and_leaves_nothing)
+{
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	int		 entries, files;
+	bool		 copied = true;
+
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	fan_of(path, sizeof(path), attach_dir(), hex);
+	flip_byte(path, 1);
+	cr_assert_eq(attach_check(attach_dir(), hex, NULL), ATTACH_DAMAGED);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_DAMAGED);
+	cr_assert_not(copied);
+	cr_assert_not(has_temp_in(set));
+	count_tree(set, &entries, &files);
+	cr_assert_eq(files, 0);
+}
+
+Test(copy, a_truncated_source_is_damaged)
+{
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	bool		 copied;
+
+	cr_assert_eq(attach_store("abcdef", 6, hex), 0);
+	fan_of(path, sizeof(path), attach_dir(), hex);
+	cr_assert_eq(truncate(path, 2), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_DAMAGED);
+	cr_assert_not(has_temp_in(set));
+}
+
+Test(copy, a_damaged_copy_in_the_destination_is_replaced)
+{
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	bool		 copied;
+
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_OK);
+	fan_of(path, sizeof(path), set, hex);
+	flip_byte(path, 0);
+	cr_assert_eq(attach_check(set, hex, NULL), ATTACH_DAMAGED);
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_OK);
+	cr_assert(copied);
+	cr_assert_eq(attach_check(set, hex, NULL), ATTACH_OK);
+}
+
+Test(copy, links_and_directories_in_a_store_are_damage)
+{
+	char	 outside[PATH_MAX], path[PATH_MAX];
+	bool	 copied;
+	int	 fd;
+
+	/* The right bytes, but through a link out of the store. */
+	tmp_path(outside, sizeof(outside), "outside");
+	fd = open(outside, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(fd != -1);
+	cr_assert_eq(write(fd, "abc", 3), 3);
+	close(fd);
+	path_of(path, sizeof(path), "ba");
+	cr_assert_eq(mkdir(path, 0700), 0);
+	path_of(path, sizeof(path), "ba/78");
+	cr_assert_eq(mkdir(path, 0700), 0);
+	path_of(path, sizeof(path), "ba/78/" ABC_HEX);
+	cr_assert_eq(symlink(outside, path), 0);
+	cr_assert_eq(attach_check(attach_dir(), ABC_HEX, NULL),
+	    ATTACH_DAMAGED);
+	cr_assert_eq(attach_copy(ABC_HEX, attach_dir(), set, &copied, NULL),
+	    ATTACH_DAMAGED);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	cr_assert_eq(attach_check(attach_dir(), ABC_HEX, NULL),
+	    ATTACH_DAMAGED);
+}
+
+Test(copy, names_that_are_not_a_hash_are_refused)
+{
+	static const char *const bad[] = {
+		"../../../../etc/passwd",
+		"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+		ABC_HEX "0",
+		"ba7816bf",
+		"",
+	};
+	size_t	 i;
+	bool	 copied;
+
+	capture_begin();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(attach_check(attach_dir(), bad[i], NULL),
+		    ATTACH_FAILED, "%s", bad[i]);
+		cr_assert_eq(attach_copy(bad[i], attach_dir(), set, &copied,
+		    NULL), ATTACH_FAILED, "%s", bad[i]);
+	}
+	cr_assert_eq(attach_check(attach_dir(), NULL, NULL), ATTACH_FAILED);
+	cr_assert(strstr(capture_end(), "refusing attachment name") != NULL);
+	cr_assert_not(has_temp_in(set));
+}
+
+Test(copy, failed_write_leaves_no_partial_file)
+{
+	enum { N = 256 * 1024 };
+	char		 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	unsigned char	*in;
+	struct rlimit	 rl = { 4096, 4096 };
+	const char	*log;
+	int		 entries, files;
+	bool		 copied = true;
+
+	in = calloc(1, N);
+	cr_assert_not_null(in);
+	cr_assert_eq(attach_store(in, N, hex), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	capture_begin();
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_FAILED);
+	log = capture_end();
+	cr_assert(strstr(log, "error cannot write") != NULL, "%s", log);
+	cr_assert_not(copied);
+	cr_assert_not(has_temp_in(set));
+	fan_of(path, sizeof(path), set, hex);
+	cr_assert_eq(access(path, F_OK), -1);
+	count_tree(set, &entries, &files);
+	cr_assert_eq(files, 0);
+	free(in);
+}
+
+Test(copy, a_fan_out_blocked_by_a_file_fails_cleanly)
+{
+	char	 hex[ATTACH_HASH_HEX], path[PATH_MAX];
+	bool	 copied;
+	int	 fd;
+
+	cr_assert_eq(attach_store("abc", 3, hex), 0);
+	set_path(path, sizeof(path), "ba");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(fd != -1);
+	close(fd);
+	capture_begin();
+	cr_assert_eq(attach_copy(hex, attach_dir(), set, &copied, NULL),
+	    ATTACH_FAILED);
+	cr_assert(strstr(capture_end(), "cannot make directory") != NULL);
+	cr_assert_not(has_temp_in(set));
+}

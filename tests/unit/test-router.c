@@ -188,3 +188,23 @@ Test(router, captured_values_are_copies)
 	path[8] = '9';
 	cr_assert_str_eq(kv_get(&params, "id"), "12");
 }
+
+Test(router, capture_with_a_suffix_drops_it)
+{
+	cr_assert(match("/weekly/:id.xlsx", "/weekly/7.xlsx"));
+	cr_assert_eq(params.n, 1);
+	cr_assert_str_eq(kv_get(&params, "id"), "7");
+	cr_assert_null(kv_get(&params, "id.xlsx"));
+}
+
+Test(router, capture_with_a_suffix_needs_it_and_something_before)
+{
+	cr_assert_not(match("/weekly/:id.xlsx", "/weekly/7"));
+	cr_assert_not(match("/weekly/:id.xlsx", "/weekly/.xlsx"));
+	cr_assert_not(match("/weekly/:id.xlsx", "/weekly/7.xls"));
+	cr_assert_not(match("/weekly/:id.xlsx", "/weekly/7.xlsx/x"));
+	cr_assert_eq(params.n, 0);
+	/* A plain capture still takes the whole segment, dot and all. */
+	cr_assert(match("/weekly/:id", "/weekly/7.xlsx"));
+	cr_assert_str_eq(kv_get(&params, "id"), "7.xlsx");
+}
