@@ -248,29 +248,33 @@ village_save(struct web *w)
 	    "/villages/%" PRId64, id));
 }
 
-int
-group_add(struct web *w)
+/* A group's name and sort order, as the add and rename forms send them. */
+static const struct field group_fields[] = {
+	{ "name", "组名", F_TEXT, true, 1, 40, NULL },
+	{ "sort", "排序", F_INT, false, 0, 9999, NULL },
+};
+
+/*
+ * Check and write a group of village "vid" (a new one when *gid is 0),
+ * with its audit record; answer 201 or 200 back to the village.
+ */
+static int
+group_write(struct web *w, int64_t vid, int64_t *gid)
 {
-	static const struct field f[] = {
-		{ "name", "组名", F_TEXT, true, 1, 40, NULL },
-		{ "sort", "排序", F_INT, false, 0, 9999, NULL },
-	};
 	struct value		 v[2];
 	struct audit_actor	 who = web_audit_actor(w);
-	int64_t			 vid = web_param_id(w, "id"), id = 0;
+	bool			 adding = *gid == 0;
 	int			 st, rc;
 
-	if (vid == 0)
-		return web_not_found(w);
-	if ((st = input_check(w, f, 2, v)) != 0)
+	if ((st = input_check(w, group_fields, 2, v)) != 0)
 		return st;
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
-	rc = org_group_save(w->db, &w->scope, vid, &id, v[0].s,
+	rc = org_group_save(w->db, &w->scope, vid, gid, v[0].s,
 	    v[1].present ? v[1].i : 0);
 	if (rc == DB_OK)
-		rc = audit_write(w->db, &who, "group.create", "village_group",
-		    id, true, NULL);
+		rc = audit_write(w->db, &who, adding ? "group.create" :
+		    "group.update", "village_group", *gid, true, NULL);
 	rc = db_end(w->db, rc);
 	if (rc == DB_DONE)
 		return web_not_found(w);
@@ -278,9 +282,20 @@ group_add(struct web *w)
 		return web_fail(w, 409, "conflict", "该村已有同名的组", "name");
 	if (rc != 0)
 		return web_db_fail(w, rc);
-	w->model = json_pack("{sI sI ss}", "id", (json_int_t)id, "village_id",
-	    (json_int_t)vid, "name", v[0].s);
-	return web_done(w, 201, web_printf(w, "/villages/%" PRId64, vid));
+	w->model = json_pack("{sI sI ss}", "id", (json_int_t)*gid,
+	    "village_id", (json_int_t)vid, "name", v[0].s);
+	return web_done(w, adding ? 201 : 200, web_printf(w,
+	    "/villages/%" PRId64, vid));
+}
+
+int
+group_add(struct web *w)
+{
+	int64_t	 vid = web_param_id(w, "id"), id = 0;
+
+	if (vid == 0)
+		return web_not_found(w);
+	return group_write(w, vid, &id);
 }
 
 /* A group of the village in the route, or NULL (404). */
@@ -323,38 +338,13 @@ group_form(struct web *w)
 int
 group_save(struct web *w)
 {
-	static const struct field f[] = {
-		{ "name", "组名", F_TEXT, true, 1, 40, NULL },
-		{ "sort", "排序", F_INT, false, 0, 9999, NULL },
-	};
-	struct value		 v[2];
-	struct audit_actor	 who = web_audit_actor(w);
-	int64_t			 vid = web_param_id(w, "id");
-	int64_t			 gid = web_param_id(w, "gid");
-	json_t			*g;
-	int			 st, rc = DB_OK;
+	int64_t	 vid = web_param_id(w, "id"), gid = web_param_id(w, "gid");
+	json_t	*g;
+	int	 rc = DB_OK;
 
 	if (vid == 0 || gid == 0 || (g = find_group(w, vid, gid, &rc)) == NULL)
 		return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
-	input_patch(w, g, f, 2, NULL);
+	input_patch(w, g, group_fields, 2, NULL);
 	json_decref(g);
-	if ((st = input_check(w, f, 2, v)) != 0)
-		return st;
-	if ((rc = db_begin(w->db)) != DB_OK)
-		return web_db_fail(w, rc);
-	rc = org_group_save(w->db, &w->scope, vid, &gid, v[0].s,
-	    v[1].present ? v[1].i : 0);
-	if (rc == DB_OK)
-		rc = audit_write(w->db, &who, "group.update", "village_group",
-		    gid, true, NULL);
-	rc = db_end(w->db, rc);
-	if (rc == DB_DONE)
-		return web_not_found(w);
-	if (rc == DB_CONSTRAINT)
-		return web_fail(w, 409, "conflict", "该村已有同名的组", "name");
-	if (rc != 0)
-		return web_db_fail(w, rc);
-	w->model = json_pack("{sI sI ss}", "id", (json_int_t)gid, "village_id",
-	    (json_int_t)vid, "name", v[0].s);
-	return web_done(w, 200, web_printf(w, "/villages/%" PRId64, vid));
+	return group_write(w, vid, &gid);
 }
