@@ -239,13 +239,7 @@ account_candidates(struct db *db, int64_t township, int *rc)
 		json_array_append_new(a, json_pack("{so so so}", "id",
 		    db_json_int(st, 0), "name", db_json_text(st, 1), "village",
 		    db_json_text(st, 2)));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 /* Run an update of one account; DB_DONE when it matched nothing. */

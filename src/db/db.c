@@ -574,13 +574,8 @@ db_json_iso_cn(struct db_stmt *st, int i)
 }
 
 json_t *
-db_json_rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
+db_json_finish(struct db_stmt *st, int r, json_t *a, int *rc)
 {
-	json_t	*a = json_array();
-	int	 r;
-
-	while ((r = db_step(st)) == DB_ROW)
-		json_array_append_new(a, row(st));
 	db_reset(st);
 	*rc = r == DB_DONE ? DB_OK : r;
 	if (*rc != DB_OK) {
@@ -588,4 +583,15 @@ db_json_rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
 		return NULL;
 	}
 	return a;
+}
+
+json_t *
+db_json_rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
+{
+	json_t	*a = json_array();
+	int	 r;
+
+	while ((r = db_step(st)) == DB_ROW)
+		json_array_append_new(a, row(st));
+	return db_json_finish(st, r, a, rc);
 }

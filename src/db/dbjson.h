@@ -18,6 +18,12 @@ json_t	*db_json_iso_cn(struct db_stmt *, int i);
 json_t	*db_json_bool(struct db_stmt *, int i);
 
 /*
+ * After the last db_step() (which returned "r"): reset the statement and
+ * hand back "a", or free it and return NULL with *rc the failure.
+ */
+json_t	*db_json_finish(struct db_stmt *, int r, json_t *a, int *rc);
+
+/*
  * Step through every row, appending "row(st)" to a new array, and reset
  * the statement: the array, or NULL with *rc the failure.
  */

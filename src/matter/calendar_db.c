@@ -71,13 +71,7 @@ calendar_db_year(struct db *db, int year, int *rc)
 		    "day", db_json_text(st, 0),
 		    "kind", db_json_text(st, 1),
 		    "name", db_json_text(st, 2)));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 int
@@ -135,13 +129,7 @@ calendar_db_years(struct db *db, int *rc)
 		    "year", db_json_int(st, 0),
 		    "days", db_json_int(st, 1),
 		    "status", db_json_text(st, 2)));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 int

@@ -927,13 +927,7 @@ matter_timeline(struct db *db, int64_t id, int *rc)
 		set(e, "data", data ? data : json_object());
 		json_array_append_new(a, e);
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 json_t *
@@ -961,13 +955,7 @@ matter_attachments(struct db *db, const struct matter_type *t, int64_t id,
 		set(e, "uploaded_at", db_json_time(st, 6));
 		json_array_append_new(a, e);
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 json_t *
@@ -986,13 +974,7 @@ matter_orders(struct db *db, int64_t id, int *rc)
 		    "due_on", db_json_text(st, 3),
 		    "note", db_json_text(st, 4),
 		    "addressed_to", db_json_text(st, 5)));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 json_t *
@@ -1018,13 +1000,7 @@ matter_people(struct db *db, int64_t id, const char *role, int *rc)
 		    "address", db_json_text(st, 6),
 		    "key_person", db_json_bool(st, 7)));
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 /* Bind the list's filters ?1 .. ?11 and ?14 (the search expression). */

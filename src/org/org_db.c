@@ -565,13 +565,7 @@ org_village_options(struct db *db, const struct scope *sc, int *rc)
 			json_array_append_new(json_object_get(v, "groups"), g);
 		}
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 static json_t *

@@ -305,13 +305,7 @@ weekly_person_units(struct db *db, int64_t township_id, int64_t person_id,
 		json_array_append_new(a, json_pack("{so so so}",
 		    "id", db_json_int(st, 0), "name", db_json_text(st, 1),
 		    "supervises", db_json_bool(st, 2)));
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 /* The report */
@@ -617,13 +611,7 @@ weekly_preview(struct db *db, int64_t township_id,
 		    due != NULL && date_parse(due, &d) == 0 && d < today));
 		json_array_append_new(a, o);
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 /* Submitting */
@@ -824,13 +812,7 @@ frozen_rows(struct db *db, int64_t id, int *rc)
 			    db_json_text(st, (int)i));
 		json_array_append_new(a, o);
 	}
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_json_finish(st, r, a, rc);
 }
 
 static json_t *

@@ -200,19 +200,6 @@ visit_household_get(struct db *db, const struct scope *sc, int64_t id,
 	return rc;
 }
 
-/* Step to the end; *rc DB_OK or the failure.  Frees "a" on failure. */
-static json_t *
-finish(struct db_stmt *st, int r, json_t *a, int *rc)
-{
-	db_reset(st);
-	*rc = r == DB_DONE ? DB_OK : r;
-	if (*rc != DB_OK) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
 json_t *
 visit_cadres(struct db *db, const struct scope *sc, int64_t village_id,
     int *rc)
@@ -227,7 +214,7 @@ visit_cadres(struct db *db, const struct scope *sc, int64_t village_id,
 		json_array_append_new(a, json_pack("{so so so}",
 		    "id", db_json_int(st, 0), "name", text_or_empty(st, 1),
 		    "posts", text_or_empty(st, 2)));
-	return finish(st, r, a, rc);
+	return db_json_finish(st, r, a, rc);
 }
 
 json_t *
@@ -260,7 +247,7 @@ visit_picker(struct db *db, const struct scope *sc, int64_t village_id,
 		    "head", text_or_empty(st, 3), "address",
 		    text_or_empty(st, 4), "visited", db_col_int64(st, 5) != 0));
 	}
-	return finish(st, r, a, rc);
+	return db_json_finish(st, r, a, rc);
 }
 
 int
@@ -376,7 +363,7 @@ visit_get(struct db *db, const struct scope *sc, int64_t id, int *rc)
 	while ((r = db_step(st)) == DB_ROW)
 		json_array_append_new(went, json_pack("{so so}", "id",
 		    db_json_int(st, 0), "name", text_or_empty(st, 1)));
-	if ((went = finish(st, r, went, rc)) == NULL) {
+	if ((went = db_json_finish(st, r, went, rc)) == NULL) {
 		json_decref(o);
 		return NULL;
 	}
@@ -412,7 +399,7 @@ visit_list(struct db *db, const struct scope *sc, const struct visit_filter *f,
 		last = db_col_int64(st, 0);
 		json_array_append_new(items, visit_row(st));
 	}
-	if ((items = finish(st, r, items, rc)) == NULL)
+	if ((items = db_json_finish(st, r, items, rc)) == NULL)
 		return NULL;
 	o = json_pack("{so}", "items", items);
 	if (n > limit) {
@@ -437,7 +424,7 @@ visit_sheet(struct db *db, const struct scope *sc, int64_t village_id,
 	db_bind_day(st, 5, monday + 6);
 	while ((r = db_step(st)) == DB_ROW)
 		json_array_append_new(items, visit_row(st));
-	return finish(st, r, items, rc);
+	return db_json_finish(st, r, items, rc);
 }
 
 /* Coverage: bind scope, week and the village filter (?5). */
