@@ -400,17 +400,14 @@ details_defaults(json_t *m)
 
 /* The key-case form: team picker and one picker per guarantee. */
 static void
-key_options(struct web *w, json_t *m)
+key_options(json_t *m, json_t *cadres)
 {
 	static const char *const items[] = { "包掌握情况", "包思想教育",
 	    "包解决问题", "包稳控管理", "包息访息诉" };
-	json_t	*cadres, *team, *rows, *five, *f, *opt, *o;
+	json_t	*team, *rows, *five, *f, *opt, *o;
 	char	 idtext[24], field[16];
 	size_t	 i, k;
-	int	 rc;
 
-	if ((cadres = org_cadres(w->db, &w->scope, &rc)) == NULL)
-		cadres = json_array();
 	team = opt_ids(cadres, 0);
 	json_array_foreach(json_object_get(m, "team"), i, f) {
 		snprintf(idtext, sizeof(idtext), "%lld",
@@ -437,7 +434,6 @@ key_options(struct web *w, json_t *m)
 		    items[i], "field", field, "options", opt));
 	}
 	json_object_set_new(m, "five_rows", rows);
-	json_decref(cadres);
 }
 
 int
@@ -487,14 +483,14 @@ matter_show(struct web *w)
 	    json_integer_value(json_object_get(m, "resolver_id"))),
 	    "action", json_array()));
 	json_decref(units);
-	json_decref(cadres);
 	json_object_set_new(m, "form", json_pack("{ss ss ss ss ss}", "action",
 	    "", "note", "", "closing", "", "due_on", "", "days", ""));
 	json_object_set_new(m, "can_upload", json_boolean(web_can(w,
 	    LEDGER_READ)));
 	json_object_set_new(m, "can_key", json_boolean(web_can(w,
 	    ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF)));
-	key_options(w, m);
+	key_options(m, cadres);
+	json_decref(cadres);
 	return 200;
 }
 
