@@ -846,7 +846,7 @@ cmd_demo(int argc, char *argv[])
 	struct demo		*d;
 	struct db		*db;
 	int64_t			 tid;
-	char			 files[4096];
+	const char		*files;
 	int			 c, n, ret = EXIT_USER;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -886,9 +886,8 @@ cmd_demo(int argc, char *argv[])
 			goto out;
 		}
 		tid = org_default_township(db);
-		if ((size_t)snprintf(files, sizeof(files), "%s.files", path) >=
-		    sizeof(files) || write_ledger(db, d, tid, cli_option(NULL,
-		    "XIANGZHI_FILES", files), &who) != 0) {
+		if ((files = cli_files_path(path, NULL)) == NULL ||
+		    write_ledger(db, d, tid, files, &who) != 0) {
 			fprintf(stderr, "xiangzhi: cannot write the demo"
 			    " petitions to '%s'\n", path);
 			goto out;
