@@ -32,16 +32,42 @@
 /*
  * The calendar, loaded from the database and shared by all threads.  It is
  * reloaded a minute after it was loaded (another server's admin may have
- * amended it) or at once after an amendment here.  A replaced calendar is
- * kept (a reader may hold it) until the process ends: there are a few a
- * year.
+ * amended it) or at once after an amendment here.  A replaced calendar may
+ * still be in a reader's hands, so it is freed only at a later reload,
+ * once it has been out of use for longer than any request may run.
  */
+#define CAL_RELOAD_MS	60000
+#define CAL_GRACE_MS	600000		/* far beyond the 30 s request timeout */
+
 static pthread_mutex_t	 cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct calendar	*cal_cur;
 static int64_t		 cal_at;
 static bool		 cal_stale;	/* amended here: reload at once */
-static struct calendar	*cal_old[64];
+static struct {
+	struct calendar	*cal;
+	int64_t		 replaced_at;
+}			 cal_old[64];
 static size_t		 cal_nold;
+
+/* Free the replaced calendars no reader can still hold; keep the rest. */
+static void
+cal_reap(int64_t now)
+{
+	size_t	 i, kept = 0;
+
+	for (i = 0; i < cal_nold; i++)
+		if (now - cal_old[i].replaced_at > CAL_GRACE_MS)
+			calendar_free(cal_old[i].cal);
+		else
+			cal_old[kept++] = cal_old[i];
+	cal_nold = kept;
+	/*
+	 * 64 amendments within the grace period: forget the oldest rather
+	 * than free what a reader may hold (a few KiB, never in practice).
+	 */
+	if (cal_nold == NELEM(cal_old))
+		memmove(cal_old, cal_old + 1, --cal_nold * sizeof(cal_old[0]));
+}
 
 const struct calendar *
 matter_cal(struct db *db)
@@ -50,13 +76,13 @@ matter_cal(struct db *db)
 	int64_t		 now = time_mono_ms();
 
 	pthread_mutex_lock(&cal_lock);
-	if (cal_cur == NULL || cal_stale || now - cal_at > 60000) {
+	if (cal_cur == NULL || cal_stale || now - cal_at > CAL_RELOAD_MS) {
 		if ((fresh = matter_calendar_load(db)) != NULL) {
 			cal_stale = false;
+			cal_reap(now);
 			if (cal_cur != NULL) {
-				if (cal_nold < sizeof(cal_old) / sizeof(cal_old[0]))
-					cal_old[cal_nold++] = cal_cur;
-				/* else: leak one; 64 reloads a minute apart */
+				cal_old[cal_nold].cal = cal_cur;
+				cal_old[cal_nold++].replaced_at = now;
 			}
 			cal_cur = fresh;
 			cal_at = now;
@@ -77,12 +103,6 @@ matter_cal_flush(void)
 	 * minute and the amendment would wait for the timed reload.
 	 */
 	cal_stale = true;
-	if (cal_cur != NULL && cal_nold == sizeof(cal_old) / sizeof(cal_old[0])) {
-		/* Recycle: the oldest has had minutes to go out of use. */
-		calendar_free(cal_old[0]);
-		memmove(cal_old, cal_old + 1, (cal_nold - 1) * sizeof(cal_old[0]));
-		cal_nold--;
-	}
 	pthread_mutex_unlock(&cal_lock);
 }
 
