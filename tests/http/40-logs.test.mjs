@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { startServer } from './lib.mjs';
 
 let srv;
@@ -85,4 +86,29 @@ test('[S1] after install: unique logins, no empty hash, no default or shared acc
   }
   assert.equal(sql('SELECT count(*) FROM (SELECT pw_hash FROM account WHERE pw_hash IS NOT NULL GROUP BY 1 HAVING count(*) > 1)'), '0',
     'no two accounts share a password hash');
+});
+
+test('[S40] a deleted duty leaves no trace of its text in the database or its WAL', async () => {
+  const c = srv.client();
+  const { login, password } = srv.logins.leader;
+  assert.equal((await c.login(login, password)).status, 200);
+  const roster = await (await c.get('/api/v1/roster')).json();
+  const any = roster.weeks.flatMap((w) => w.items)[0];
+  assert.ok(any, 'a demo duty to copy');
+  const marker = `ZZMARK${Date.now()}`;
+  const res = await c.post('/api/v1/roster', {
+    day: roster.today, leader_id: any.leader_id, post: '副乡长', duties: marker,
+    time: '上午', place: '乡综治中心', form: 'classified', note: marker,
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = await res.json();
+  const files = () => [srv.db, `${srv.db}-wal`].map((f) => {
+    try { return readFileSync(f); } catch { return Buffer.alloc(0); }
+  });
+  assert.ok(files().some((b) => b.includes(marker)), 'the marker was written');
+  assert.equal((await c.delete(`/api/v1/roster/${id}`)).status, 200);
+  sql('PRAGMA wal_checkpoint(TRUNCATE)');
+  const [db, wal] = files();
+  assert.ok(!db.includes(marker), 'the database file holds no trace (secure_delete)');
+  assert.ok(!wal.includes(marker), 'the WAL holds no trace after a checkpoint');
 });
