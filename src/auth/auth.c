@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "auth/account.h"
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "auth/role.h"
@@ -916,5 +917,7 @@ auth_sweep(struct db *db, int64_t now)
 		db_bind_text(st, 1, old);
 		rc = db_exec(st);
 	}
-	return db_end(db, rc);
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return rc;
+	return account_sweep_stale(db, now) < 0 ? DB_ERROR : DB_OK;
 }
