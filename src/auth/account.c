@@ -74,17 +74,18 @@ static const char *const account_sql[ACCOUNT_SQL__MAX] = {
 	[ACCOUNT_SQL_KILL_SESSIONS] =
 	    "DELETE FROM session WHERE account_id = ?1",
 	/*
-	 * Active accounts unused since ?1, except where disabling would leave
-	 * an admin role (64, 128, 256: held alone) without an active holder
-	 * who is not stale himself.
+	 * Active accounts neither signed in to nor changed by an admin since
+	 * ?1 (so an account just enabled again is not disabled at the next
+	 * sweep), except where disabling would leave an admin role (64, 128,
+	 * 256: held alone) without an active holder who is not stale himself.
 	 */
 	[ACCOUNT_SQL_STALE] =
 	    "SELECT a.id, a.township_id FROM account a WHERE a.status = 'active'"
-	    " AND coalesce(a.last_login_at, a.pw_changed_at, a.created_at) < ?1"
+	    " AND max(coalesce(a.last_login_at, ''), a.updated_at) < ?1"
 	    " AND (a.roles NOT IN (64, 128, 256) OR EXISTS (SELECT 1"
 	    "  FROM account b WHERE b.status = 'active' AND b.roles = a.roles"
 	    "  AND b.id <> a.id AND"
-	    "  coalesce(b.last_login_at, b.pw_changed_at, b.created_at) >= ?1))"
+	    "  max(coalesce(b.last_login_at, ''), b.updated_at) >= ?1))"
 	    " ORDER BY a.id LIMIT 64",
 };
 
