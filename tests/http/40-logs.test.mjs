@@ -112,3 +112,15 @@ test('[S40] a deleted duty leaves no trace of its text in the database or its WA
   assert.ok(!db.includes(marker), 'the database file holds no trace (secure_delete)');
   assert.ok(!wal.includes(marker), 'the WAL holds no trace after a checkpoint');
 });
+
+test('[S34] the server reports whether NTP keeps its clock, at start and in /metrics, and stores UTC', async () => {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const m = text.match(/^xiangzhi_clock_synchronised (-1|0|1)$/m);
+  assert.ok(m, 'the gauge is there');
+  const warned = srv.log().includes('the system clock is not synchronised by NTP');
+  assert.equal(warned, m[1] === '0', 'the start-up log agrees with the gauge');
+  if (!warned) assert.match(srv.log(), /system clock: (synchronised by NTP|cannot tell)/);
+  const times = sql("SELECT at FROM audit UNION ALL SELECT created_at FROM account").split('\n');
+  assert.ok(times.length > 10);
+  for (const t of times) assert.match(t, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `stored as UTC: ${t}`);
+});
