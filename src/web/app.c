@@ -93,8 +93,23 @@ web_db_fail(struct web *w, int rc)
 		return web_fail(w, 409, "conflict",
 		    "与已有记录冲突（名称或编号重复，或仍被引用）", NULL);
 	w->retry_after = 5;
-	return web_fail(w, 503, "unavailable",
-	    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
+	switch (w->db != NULL ? db_last_fault(w->db) : DB_FAULT_NONE) {
+	case DB_FAULT_FULL:
+		w->retry_after = 60;
+		return web_fail(w, 503, "disk_full",
+		    "磁盘空间不足，暂时无法保存。本次内容未保存，已保存的数据"
+		    "不受影响；请联系系统管理员清理磁盘后重试", NULL);
+	case DB_FAULT_READONLY:
+	case DB_FAULT_IO:
+		w->retry_after = 60;
+		return web_fail(w, 503, "storage_failed",
+		    "存储设备故障或已变为只读，暂时无法保存。本次内容未保存，"
+		    "已保存的数据可以继续查看；请联系系统管理员", NULL);
+	default:
+		return web_fail(w, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响",
+		    NULL);
+	}
 }
 
 int
