@@ -110,8 +110,8 @@ fail(struct db *db, int code, const char *what)
 	 * a log watcher can match ("ALERT storage").  Nothing was saved.
 	 */
 	if (db->last_fault != DB_FAULT_NONE)
-		error("ALERT storage: %s (%s, %s); writes are refused with 503"
-		    " until it is fixed, reads continue",
+		error("ALERT storage: %s (%s, %s): nothing was saved; writes"
+		    " fail until it is fixed, reads go on",
 		    fault_words[db->last_fault], db->path, what);
 	return rc;
 }

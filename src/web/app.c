@@ -515,6 +515,10 @@ dispatch(struct web *w)
 		case 431:
 			return web_fail(w, 431, "headers_too_large",
 			    "请求头过大", NULL);
+		case 503:
+			w->retry_after = 5;
+			return web_fail(w, 503, "stopping",
+			    "系统正在重新启动，本次请求未处理，请稍后重试", NULL);
 		default:
 			return web_fail(w, 400, "bad_request",
 			    "请求格式不正确", NULL);

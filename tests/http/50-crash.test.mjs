@@ -104,7 +104,7 @@ test(`[S50] every acknowledged write survives SIGKILL (${CYCLES} cycles)`, { tim
   });
 });
 
-test('[S54] SIGTERM under load: in-flight requests answered, WAL checkpointed, restart < 2 s', { timeout: 60000 }, async () => {
+test('[S54] SIGTERM under load: in-flight requests answered, WAL checkpointed, restart < 2 s', { timeout: 60000 }, async (t) => {
   let srv = await serve(db);
   const c = await signIn(srv);
   const readers = [await signIn(srv, 'member'), await signIn(srv, 'staff')];
@@ -120,7 +120,8 @@ test('[S54] SIGTERM under load: in-flight requests answered, WAL checkpointed, r
       return false;
     }
     const text = await res.text();
-    answers.push({ what, status: res.status });
+    answers.push({ what, status: res.status, afterTerm: state.termAt !== undefined,
+      code: res.status === 503 ? JSON.parse(text).error?.code : undefined });
     if (res.status === 201) acks.push({ id: JSON.parse(text).id, title: what });
     return true;
   };
@@ -143,9 +144,15 @@ test('[S54] SIGTERM under load: in-flight requests answered, WAL checkpointed, r
   assert.equal(code, 0, `exit status after SIGTERM\n${srv.log().slice(-2000)}`);
   assert.ok(at - state.termAt < 5000, `stopped in ${Math.round(at - state.termAt)} ms`);
   assert.match(srv.log(), /stopping: finishing requests in flight/);
+  t.diagnostic(`answers ${answers.length} (${answers.filter((a) => a.afterTerm).length} after SIGTERM,` +
+    ` ${answers.filter((a) => a.status === 503).length} 503), cut off after SIGTERM ${refused.length},` +
+    ` stopped in ${Math.round(at - state.termAt)} ms; cut off by ${[...new Set(refused.map((r) => r.code))].join(', ')}`);
   // Every answer is a success or an honest 503, never a 500 or a half response.
-  for (const a of answers)
+  for (const a of answers) {
     assert.ok([200, 201, 503].includes(a.status), `${a.what}: ${a.status}`);
+    // A request that came in while stopping is refused whole, and says why.
+    if (a.status === 503) assert.equal(a.code, 'stopping', `${a.what}: 503 ${a.code}`);
+  }
   // Requests cut off without an answer: only ones sent after SIGTERM (connection refused or
   // closed by the stopping server), never one the server had started on.
   for (const r of refused)
@@ -162,6 +169,7 @@ test('[S54] SIGTERM under load: in-flight requests answered, WAL checkpointed, r
   const ms = performance.now() - t0;
   assert.ok(res.status === 200 || res.status === 404, `first answer ${res.status}`);
   assert.ok(ms < 2000, `restart took ${Math.round(ms)} ms`);
+  t.diagnostic(`restart answered in ${Math.round(ms)} ms`);
   const again = await signIn(srv);
   const got = await again.get(`/api/v1/matters/${acks.at(-1).id}`);
   assert.equal(got.status, 200);
