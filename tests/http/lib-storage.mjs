@@ -70,13 +70,9 @@ export function petition(title, body = '村民反映三组灌溉渠道渗漏，�
 // search-index row; no timeline, audit or index row points at a missing matter.  Returns a
 // list of problems (empty when whole).
 export function wholeness(db) {
-  const problems = [];
-  const one = (q) => sql(db, q).map((r) => r[0]);
-  const ic = one('PRAGMA integrity_check');
-  if (ic.length !== 1 || ic[0] !== 'ok') problems.push(`integrity_check: ${ic.join('; ')}`);
-  const fk = sql(db, 'PRAGMA foreign_key_check');
-  if (fk.length) problems.push(`foreign_key_check: ${fk.length} rows`);
   const checks = {
+    integrity_check: 'PRAGMA integrity_check',
+    foreign_key_check: 'PRAGMA foreign_key_check',
     'matter without its create event': `SELECT m.id FROM matter m WHERE NOT EXISTS
       (SELECT 1 FROM matter_event e WHERE e.matter_id = m.id AND e.action = 'create')`,
     'matter without its audit row': `SELECT m.id FROM matter m WHERE NOT EXISTS
@@ -91,9 +87,21 @@ export function wholeness(db) {
     'search-index row for a missing matter': `SELECT f.id FROM matter_fts_docsize f
       WHERE NOT EXISTS (SELECT 1 FROM matter m WHERE m.id = f.id)`,
   };
-  for (const [what, q] of Object.entries(checks)) {
-    const ids = one(q);
-    if (ids.length) problems.push(`${what}: ${ids.slice(0, 10).join(', ')}`);
+  // One sqlite3 run for all of them (a crash cycle runs this each time): each query's rows
+  // follow a marker line.
+  const script = Object.entries(checks).map(([k, q]) => `.print ==${k}\n${q.replace(/\s+/g, ' ')};`).join('\n');
+  const out = execFileSync('sqlite3', ['-batch', '-bail', db], { input: `${script}\n`, encoding: 'utf8' });
+  const got = {};
+  let cur = null;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('==')) { cur = line.slice(2); got[cur] = []; } else if (line !== '' && cur) got[cur].push(line);
+  }
+  const problems = [];
+  for (const k of Object.keys(checks)) {
+    const rows = got[k];
+    if (rows === undefined) problems.push(`${k}: not run`);
+    else if (k === 'integrity_check') { if (rows.join() !== 'ok') problems.push(`integrity_check: ${rows.join('; ')}`); }
+    else if (rows.length) problems.push(`${k}: ${rows.slice(0, 10).join(', ')}`);
   }
   const v = cli(['audit', 'verify', '--db', db]);
   if (v.status !== 0) problems.push(`audit verify: ${v.stdout}${v.stderr}`.trim());
