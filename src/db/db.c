@@ -446,6 +446,12 @@ db_last_fault(const struct db *db)
 	return db->last_fault;
 }
 
+void
+db_fault_clear(struct db *db)
+{
+	db->last_fault = DB_FAULT_NONE;
+}
+
 int
 db_exec_script(struct db *db, const char *sql)
 {

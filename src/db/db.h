@@ -91,6 +91,7 @@ enum db_fault {
 	DB_FAULT_IO		/* SQLITE_IOERR and friends: the disk failed */
 };
 int	 db_last_fault(const struct db *);
+void	 db_fault_clear(struct db *);	/* a new request starts clean */
 
 /* Run a whole SQL script (migrations only). */
 int	 db_exec_script(struct db *, const char *sql);

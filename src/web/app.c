@@ -534,6 +534,7 @@ dispatch(struct web *w)
 	}
 	if ((w->db = db_pool_get()) == NULL)
 		return web_db_fail(w, DB_UNAVAIL);
+	db_fault_clear(w->db);	/* the last request's fault is not this one's */
 	load_session(w);
 	if ((st = check_access(w)) != 0)
 		return st;
