@@ -28,6 +28,7 @@ struct db {
 	struct db_stmt	*stmts[DBM__MAX];
 	int		 in_tx;
 	int		 last_rc;
+	int		 last_fault;	/* enum db_fault of the last failure */
 	struct db	*pool_next;	/* pool list, guarded by pool_lock */
 };
 
@@ -67,17 +68,51 @@ classify(int code)
 	}
 }
 
+/* Which storage fault, if any, a result code reports. */
+static int
+fault_of(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return DB_FAULT_FULL;
+	case SQLITE_READONLY:
+		return DB_FAULT_READONLY;
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return DB_FAULT_IO;
+	default:
+		return DB_FAULT_NONE;
+	}
+}
+
+static const char *const fault_words[] = {
+	[DB_FAULT_NONE] = "",
+	[DB_FAULT_FULL] = "the disk is full",
+	[DB_FAULT_READONLY] = "the storage is read-only",
+	[DB_FAULT_IO] = "the storage reports an I/O error",
+};
+
 static int
 fail(struct db *db, int code, const char *what)
 {
 	int	 rc = classify(code);
 
 	db->last_rc = rc;
+	db->last_fault = fault_of(code);
 	if (rc != DB_CONSTRAINT) {
 		atomic_fetch_add(&db_errors, 1);
 		error("database %s failed: %s (%d)", what,
 		    sqlite3_errmsg(db->h), code);
 	}
+	/*
+	 * A storage fault needs a person: say so on a line of its own that
+	 * a log watcher can match ("ALERT storage").  Nothing was saved.
+	 */
+	if (db->last_fault != DB_FAULT_NONE)
+		error("ALERT storage: %s (%s, %s): nothing was saved; writes"
+		    " fail until it is fixed, reads go on",
+		    fault_words[db->last_fault], db->path, what);
 	return rc;
 }
 
@@ -355,6 +390,7 @@ db_begin(struct db *db)
 
 	if (db->in_tx)
 		BUG("nested transaction");
+	db->last_fault = DB_FAULT_NONE;
 	rc = exec_simple(db, "BEGIN IMMEDIATE");
 	if (rc == DB_OK)
 		db->in_tx = 1;
@@ -402,6 +438,18 @@ int
 db_last_rc(const struct db *db)
 {
 	return db->last_rc;
+}
+
+int
+db_last_fault(const struct db *db)
+{
+	return db->last_fault;
+}
+
+void
+db_fault_clear(struct db *db)
+{
+	db->last_fault = DB_FAULT_NONE;
 }
 
 int

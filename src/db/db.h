@@ -79,6 +79,20 @@ int	 db_changes(struct db *);
 /* The code of the last failure on this connection (DB_UNAVAIL, ...). */
 int	 db_last_rc(const struct db *);
 
+/*
+ * The storage fault behind this connection's last failure (reset by
+ * db_begin): the web layer names it in its 503, so a cadre reads "the disk
+ * is full" rather than a bare "try again".
+ */
+enum db_fault {
+	DB_FAULT_NONE = 0,
+	DB_FAULT_FULL,		/* SQLITE_FULL: no space left */
+	DB_FAULT_READONLY,	/* SQLITE_READONLY: the file system went read-only */
+	DB_FAULT_IO		/* SQLITE_IOERR and friends: the disk failed */
+};
+int	 db_last_fault(const struct db *);
+void	 db_fault_clear(struct db *);	/* a new request starts clean */
+
 /* Run a whole SQL script (migrations only). */
 int	 db_exec_script(struct db *, const char *sql);
 /* A consistent copy of the database to "dest" (VACUUM INTO). */

@@ -21,6 +21,7 @@ struct http_server {
 	const struct http_app	*app;
 	bool			 tls;
 	_Atomic unsigned	 active;
+	_Atomic bool		 stopping;	/* http_stop() has begun */
 	char			*cert;
 	char			*key;
 };
@@ -228,6 +229,9 @@ respond(struct conn *cn, struct MHD_Connection *c)
 	enum MHD_Result		 ret;
 
 	cn->srv->app->handle(&cn->req, rs);
+	/* A stopping server tells keep-alive clients not to come back. */
+	if (atomic_load(&cn->srv->stopping))
+		rs->close = true;
 	if (rs->fd > 0) {
 		mr = MHD_create_response_from_fd64(rs->fd_size, rs->fd);
 		if (mr == NULL)
@@ -280,6 +284,14 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	if (!cn->started) {
 		cn->started = true;
 		start_request(cn, c, method);
+		/*
+		 * A request that arrives on a kept-alive connection while the
+		 * server stops is refused whole (503), never begun and cut off.
+		 */
+		if (cn->req.error == 0 && atomic_load(&cn->srv->stopping)) {
+			cn->req.error = 503;
+			cn->resp.close = true;
+		}
 		/* Refuse early, without reading a body we will not use. */
 		if (cn->req.error == 413 || cn->req.error == 431 ||
 		    cn->req.error == 414 || cn->resp.close)
@@ -503,6 +515,7 @@ http_stop(struct http_server *srv, int grace_ms)
 
 	if (srv == NULL)
 		return;
+	atomic_store(&srv->stopping, true);
 	MHD_quiesce_daemon(srv->d);
 	while (atomic_load(&srv->active) > 0 && waited < grace_ms) {
 		usleep(10 * 1000);

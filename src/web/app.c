@@ -93,8 +93,23 @@ web_db_fail(struct web *w, int rc)
 		return web_fail(w, 409, "conflict",
 		    "与已有记录冲突（名称或编号重复，或仍被引用）", NULL);
 	w->retry_after = 5;
-	return web_fail(w, 503, "unavailable",
-	    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响", NULL);
+	switch (w->db != NULL ? db_last_fault(w->db) : DB_FAULT_NONE) {
+	case DB_FAULT_FULL:
+		w->retry_after = 60;
+		return web_fail(w, 503, "disk_full",
+		    "磁盘空间不足，暂时无法保存。本次内容未保存，已保存的数据"
+		    "不受影响；请联系系统管理员清理磁盘后重试", NULL);
+	case DB_FAULT_READONLY:
+	case DB_FAULT_IO:
+		w->retry_after = 60;
+		return web_fail(w, 503, "storage_failed",
+		    "存储设备故障或已变为只读，暂时无法保存。本次内容未保存，"
+		    "已保存的数据可以继续查看；请联系系统管理员", NULL);
+	default:
+		return web_fail(w, 503, "unavailable",
+		    "数据存储暂时不可用，请稍后重试；已保存的数据不受影响",
+		    NULL);
+	}
 }
 
 int
@@ -500,6 +515,10 @@ dispatch(struct web *w)
 		case 431:
 			return web_fail(w, 431, "headers_too_large",
 			    "请求头过大", NULL);
+		case 503:
+			w->retry_after = 5;
+			return web_fail(w, 503, "stopping",
+			    "系统正在重新启动，本次请求未处理，请稍后重试", NULL);
 		default:
 			return web_fail(w, 400, "bad_request",
 			    "请求格式不正确", NULL);
@@ -515,6 +534,7 @@ dispatch(struct web *w)
 	}
 	if ((w->db = db_pool_get()) == NULL)
 		return web_db_fail(w, DB_UNAVAIL);
+	db_fault_clear(w->db);	/* the last request's fault is not this one's */
 	load_session(w);
 	if ((st = check_access(w)) != 0)
 		return st;

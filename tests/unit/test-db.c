@@ -369,6 +369,58 @@ Test(db, read_only_connection_cannot_write)
 	cr_assert_eq(raw_int(path, "SELECT count(*) FROM township"), 0);
 }
 
+/* [S53] */
+Test(db, read_only_failure_names_the_fault)
+{
+	struct db	*ro;
+
+	migrate();
+	ro = db_open(path, DB_OPEN_READONLY);
+	cr_assert_not_null(ro);
+	cr_assert_eq(db_last_fault(ro), DB_FAULT_NONE);
+	cr_assert_eq(db_exec_script(ro, "INSERT INTO township (name,"
+	    " created_at) VALUES ('只读镇', '2026-01-05T00:00:00.000Z')"),
+	    DB_UNAVAIL);
+	cr_assert_eq(db_last_fault(ro), DB_FAULT_READONLY);
+	db_close(ro);
+	/* A failure that is not the storage's says so. */
+	cr_assert_eq(db_exec_script(db, "SELEC 1"), DB_ERROR);
+	cr_assert_eq(db_last_fault(db), DB_FAULT_NONE);
+}
+
+/* [S52] */
+Test(db, full_database_fails_the_write_rolls_back_then_resumes)
+{
+	static const char	 ins[] = "WITH RECURSIVE n(i) AS (SELECT 1"
+	    " UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+	    " INSERT INTO township (name, created_at)"
+	    " SELECT '镇' || i, '2026-01-05T00:00:00.000Z' FROM n";
+	char			 cap[64];
+	int			 rc;
+
+	migrate();
+	/* A page cap stands in for the disk: the same SQLITE_FULL. */
+	snprintf(cap, sizeof(cap), "PRAGMA max_page_count = %d",
+	    (int)raw_int(path, "PRAGMA page_count") + 2);
+	cr_assert_eq(db_exec_script(db, cap), DB_OK);
+	cr_assert_eq(db_begin(db), DB_OK);
+	rc = db_exec_script(db, ins);
+	cr_assert_eq(rc, DB_UNAVAIL);
+	cr_assert_eq(db_last_fault(db), DB_FAULT_FULL);
+	cr_assert_eq(db_end(db, rc), DB_UNAVAIL);
+	cr_assert_not(db_in_tx(db));
+	cr_assert_eq(raw_int(path, "SELECT count(*) FROM township"), 0);
+	cr_assert_eq(db_integrity_check(db), 0);
+	/* Space returns: the next transaction starts clean and commits. */
+	cr_assert_eq(db_exec_script(db, "PRAGMA max_page_count = 1073741823"),
+	    DB_OK);
+	cr_assert_eq(db_begin(db), DB_OK);
+	cr_assert_eq(db_last_fault(db), DB_FAULT_NONE);
+	cr_assert_eq(db_exec_script(db, ins), DB_OK);
+	cr_assert_eq(db_end(db, 0), 0);
+	cr_assert_eq(raw_int(path, "SELECT count(*) FROM township"), 20000);
+}
+
 Test(db, path_is_kept)
 {
 	cr_assert_str_eq(db_path(db), path);
