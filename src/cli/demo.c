@@ -16,6 +16,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/demo_enterprise.h"
 #include "cli/demo_ledger.h"
 #include "cli/demo_names.h"
 #include "db/db.h"
@@ -715,7 +716,9 @@ write_ledger(struct db *db, struct demo *d, int64_t tid, const char *files,
 		l.resident_village[i] = d->village_ids[h->village];
 	}
 	l.files_dir = files;
-	return demo_ledger_write(db, &l, who);
+	if (demo_ledger_write(db, &l, who) != 0)
+		return -1;
+	return demo_enterprise_write(db, &l, who);
 }
 
 /* Find the demo accounts of an earlier run by their logins. */

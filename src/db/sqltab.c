@@ -5,6 +5,7 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "enterprise/enterprise_db.h"
 #include "matter/calendar_db.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
@@ -24,4 +25,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_CALENDAR] = &calendar_sqltab,
 	[DBM_WEEKLY] = &weekly_sqltab,
 	[DBM_VISIT] = &visit_sqltab,
+	[DBM_ENTERPRISE] = &enterprise_sqltab,
 };

@@ -9,6 +9,7 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "enterprise/enterprise_web.h"
 #include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
@@ -132,6 +133,20 @@ const struct route routes[] = {
 { POST, "/visits/coverage",     PATCH, "/api/v1/visits/round",          visit_round_save,    NULL,             "走访覆盖",    ROLE_LEADER, SCOPE_TOWNSHIP, 0 },
 { GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
 { GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+
+/* Enterprises and their patrons (干部进企业): village cadres see their village's. */
+{ GET,  "/enterprises",         GET,  "/api/v1/enterprises",            enterprise_list_page, "enterprises",   "企业包抓",    ENT_READ,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ GET,  "/enterprises/new",     GET,  NULL,                             enterprise_form,     "enterprise_form", "登记企业",   ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ POST, "/enterprises/new",     POST, "/api/v1/enterprises",            enterprise_create,   NULL,             "登记企业",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ GET,  "/enterprises/import",  GET,  NULL,                             enterprise_import_form, "enterprise_import", "导入责任清单", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/import",  POST, "/api/v1/enterprises/import",     enterprise_import_post, NULL,          "导入责任清单", ENT_IMPORT, SCOPE_TOWNSHIP, ROUTE_UPLOAD },
+{ GET,  "/enterprises/report",  GET,  "/api/v1/enterprises/report",     enterprise_report_page, "enterprise_report", "包抓干部月报", ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/spotcheck", GET, "/api/v1/enterprises/spotcheck", enterprise_spotcheck_page, "enterprise_spotcheck", "满意度抽查", ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/spotcheck", POST, "/api/v1/enterprises/spotcheck", enterprise_spotcheck_post, NULL,      "满意度抽查",  ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/:id",     GET,  "/api/v1/enterprises/:id",        enterprise_show,     "enterprise",     "企业详情",    ENT_READ,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ POST, "/enterprises/:id",     POST, "/api/v1/enterprises/:id/patrons", enterprise_post,    NULL,             "企业详情",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/enterprises/:id/visits", enterprise_visit_post, NULL,           NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/enterprises/:id/problems", enterprise_problem_post, NULL,       NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },

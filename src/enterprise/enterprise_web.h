@@ -1,0 +1,30 @@
+/* enterprise_web.h: enterprise pages and API (干部进企业: 包抓、包保、六必访、企业诉求). */
+#ifndef XZ_ENTERPRISE_WEB_H
+#define XZ_ENTERPRISE_WEB_H
+
+struct web;
+
+/* Who keeps the enterprise ledger, imports the lists, assigns, checks. */
+#include "auth/role.h"
+#define ENT_READ	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE | \
+			 ROLE_INSPECTOR)
+#define ENT_EDIT	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE)
+#define ENT_IMPORT	(ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF)
+#define ENT_ASSIGN	(ROLE_LEADER | ROLE_MEMBER)
+#define ENT_REPORT	(ROLE_LEADER | ROLE_MEMBER | ROLE_INSPECTOR)
+
+int	 enterprise_list_page(struct web *);
+int	 enterprise_form(struct web *);
+int	 enterprise_create(struct web *);
+int	 enterprise_show(struct web *);
+int	 enterprise_post(struct web *);
+int	 enterprise_patron_post(struct web *);
+int	 enterprise_visit_post(struct web *);
+int	 enterprise_problem_post(struct web *);
+int	 enterprise_import_form(struct web *);
+int	 enterprise_import_post(struct web *);
+int	 enterprise_report_page(struct web *);
+int	 enterprise_spotcheck_page(struct web *);
+int	 enterprise_spotcheck_post(struct web *);
+
+#endif
