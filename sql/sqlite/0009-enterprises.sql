@@ -78,8 +78,21 @@ CREATE TABLE enterprise_spotcheck (
 	enterprise_id	INTEGER NOT NULL REFERENCES enterprise(id),
 	result		TEXT NOT NULL CHECK (result IN ('confirmed',
 			    'differs', 'unreachable')),
+	-- the enterprise's satisfaction with its patron, as the check found it
+	level		TEXT NOT NULL CHECK (level IN ('satisfied', 'basic',
+			    'fair', 'unsatisfied')),
 	note		TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 500),
 	checked_by	INTEGER REFERENCES account(id),
 	checked_at	TEXT NOT NULL,
 	UNIQUE (township_id, month, enterprise_id)
+) STRICT;
+
+-- The supervision opinion (督办意见) opened for an enterprise's month: at
+-- most one, whichever way the 一般-or-worse rating came in.
+CREATE TABLE enterprise_opinion (
+	enterprise_id	INTEGER NOT NULL REFERENCES enterprise(id),
+	month		TEXT NOT NULL CHECK (length(month) = 7),
+	matter_id	INTEGER NOT NULL UNIQUE REFERENCES matter(id),
+	source		TEXT NOT NULL CHECK (source IN ('spotcheck', 'rating')),
+	PRIMARY KEY (enterprise_id, month)
 ) STRICT;

@@ -47,6 +47,21 @@ const struct ent_label ent_check_results[] = {
 	{ NULL, NULL }
 };
 
+const struct ent_label ent_levels[] = {
+	{ "satisfied", "满意" },
+	{ "basic", "基本满意" },
+	{ "fair", "一般" },
+	{ "unsatisfied", "不满意" },
+	{ NULL, NULL }
+};
+
+bool
+ent_level_bad(const char *level)
+{
+	return level != NULL && (strcmp(level, "fair") == 0 ||
+	    strcmp(level, "unsatisfied") == 0);
+}
+
 const char *
 ent_label(const struct ent_label *t, const char *name)
 {
@@ -60,6 +75,7 @@ const char *const *
 ent_names(const struct ent_label *t)
 {
 	static const char	*kinds[8], *roles[4], *visits[10], *checks[6];
+	static const char	*levels[6];
 	const char		**out;
 	size_t			 i, cap;
 
@@ -69,6 +85,8 @@ ent_names(const struct ent_label *t)
 		out = roles, cap = NELEM(roles);
 	else if (t == ent_visit_kinds)
 		out = visits, cap = NELEM(visits);
+	else if (t == ent_levels)
+		out = levels, cap = NELEM(levels);
 	else
 		out = checks, cap = NELEM(checks);
 	/* Idempotent: every caller writes the same pointers. */

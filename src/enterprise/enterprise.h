@@ -20,6 +20,10 @@ extern const struct ent_label ent_roles[];
 extern const struct ent_label ent_visit_kinds[];
 /* Spot-check results (抽查结果). */
 extern const struct ent_label ent_check_results[];
+/* The enterprise scale: 满意, 基本满意, 一般, 不满意. */
+extern const struct ent_label ent_levels[];
+/* Is the level 一般 or worse (feedback and a supervision opinion)? */
+bool		 ent_level_bad(const char *level);
 
 /* The label of "name" in "t", or NULL. */
 const char	*ent_label(const struct ent_label *t, const char *name);

@@ -36,6 +36,8 @@ enum ent_sql {
 	ENT_SQL_POOL,
 	ENT_SQL_CHECKS,
 	ENT_SQL_CHECK_SAVE,
+	ENT_SQL_OPINION_GET,
+	ENT_SQL_OPINION_ADD,
 	ENT_SQL__MAX
 };
 
@@ -172,18 +174,25 @@ static const char *const ent_sql[ENT_SQL__MAX] = {
 	    " AND (ep.to_on IS NULL OR ep.to_on >= ?3) ORDER BY e.id",
 	[ENT_SQL_CHECKS] =
 	    "SELECT c.enterprise_id, c.result, c.note, c.checked_at,"
-	    " coalesce(ap.name, a.login) FROM enterprise_spotcheck c"
+	    " coalesce(ap.name, a.login), c.level FROM enterprise_spotcheck c"
 	    " JOIN enterprise e ON e.id = c.enterprise_id"
 	    " LEFT JOIN account a ON a.id = c.checked_by"
 	    " LEFT JOIN person ap ON ap.id = a.person_id"
 	    IN_SCOPE " AND c.month = ?3",
 	[ENT_SQL_CHECK_SAVE] =
 	    "INSERT INTO enterprise_spotcheck (township_id, month,"
-	    " enterprise_id, result, note, checked_by, checked_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " enterprise_id, result, note, checked_by, checked_at, level)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 	    " ON CONFLICT (township_id, month, enterprise_id) DO UPDATE SET"
 	    " result = excluded.result, note = excluded.note,"
-	    " checked_by = excluded.checked_by, checked_at = excluded.checked_at",
+	    " level = excluded.level, checked_by = excluded.checked_by,"
+	    " checked_at = excluded.checked_at",
+	[ENT_SQL_OPINION_GET] =
+	    "SELECT matter_id FROM enterprise_opinion WHERE enterprise_id = ?1"
+	    " AND month = ?2",
+	[ENT_SQL_OPINION_ADD] =
+	    "INSERT INTO enterprise_opinion (enterprise_id, month, matter_id,"
+	    " source) VALUES (?1, ?2, ?3, ?4)",
 };
 
 const struct db_sqltab enterprise_sqltab = { "enterprise", ent_sql,
@@ -688,7 +697,7 @@ ent_spotchecks(struct db *db, const struct scope *sc, const char *month,
 {
 	struct db_stmt	*st = stmt(db, ENT_SQL_CHECKS);
 	json_t		*o = json_object();
-	const char	*res;
+	const char	*res, *lv, *ll;
 	char		 key[24];
 	int		 r;
 
@@ -696,19 +705,22 @@ ent_spotchecks(struct db *db, const struct scope *sc, const char *month,
 	db_bind_text(st, 3, month);
 	while ((r = db_step(st)) == DB_ROW) {
 		res = db_col_text(st, 1);
+		lv = db_col_text(st, 5);
+		ll = ent_label(ent_levels, lv);
 		snprintf(key, sizeof(key), "%" PRId64, db_col_int64(st, 0));
-		json_object_set_new(o, key, json_pack("{ss ss so so so}",
+		json_object_set_new(o, key, json_pack("{ss ss ss ss so so so}",
 		    "result", res, "result_label", ent_label(ent_check_results,
-		    res) ? ent_label(ent_check_results, res) : "", "note",
-		    text_or_empty(st, 2), "checked_at", db_json_time(st, 3),
-		    "checker", text_or_empty(st, 4)));
+		    res) ? ent_label(ent_check_results, res) : "", "level", lv,
+		    "level_label", ll ? ll : "", "note", text_or_empty(st, 2),
+		    "checked_at", db_json_time(st, 3), "checker",
+		    text_or_empty(st, 4)));
 	}
 	return db_json_finish(st, r, o, rc);
 }
 
 int
 ent_spotcheck_save(struct db *db, const struct scope *sc, const char *month,
-    int64_t ent, const char *result, const char *note,
+    int64_t ent, const char *result, const char *level, const char *note,
     const struct audit_actor *who, int64_t now)
 {
 	struct db_stmt	*st = stmt(db, ENT_SQL_CHECK_SAVE);
@@ -724,11 +736,42 @@ ent_spotcheck_save(struct db *db, const struct scope *sc, const char *month,
 	db_bind_text(st, 5, note ? note : "");
 	db_bind_id(st, 6, who->account_id);
 	db_bind_text(st, 7, at);
+	db_bind_text(st, 8, level);
 	if ((rc = db_exec(st)) != DB_OK)
 		return rc;
-	d = json_pack("{ss ss}", "month", month, "result", result);
+	d = json_pack("{ss ss ss}", "month", month, "result", result, "level",
+	    level);
 	rc = audit_write(db, who, "enterprise.spotcheck", "enterprise", ent,
 	    true, d);
 	json_decref(d);
 	return rc;
+}
+
+int64_t
+ent_opinion_get(struct db *db, int64_t ent, const char *month)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_OPINION_GET);
+	int64_t		 id = 0;
+	int		 rc;
+
+	db_bind_int64(st, 1, ent);
+	db_bind_text(st, 2, month);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		id = db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : id;
+}
+
+int
+ent_opinion_add(struct db *db, int64_t ent, const char *month, int64_t matter,
+    const char *source)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_OPINION_ADD);
+
+	db_bind_int64(st, 1, ent);
+	db_bind_text(st, 2, month);
+	db_bind_int64(st, 3, matter);
+	db_bind_text(st, 4, source);
+	return db_exec(st);
 }

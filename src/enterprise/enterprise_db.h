@@ -104,14 +104,21 @@ json_t	*ent_report(struct db *, const struct scope *, int64_t first,
 /* Enterprises with a patron in the month: ids, for the sample. */
 json_t	*ent_sample_pool(struct db *, const struct scope *, int64_t first,
 	    int64_t last, int *rc);
-/* The month's spot-checks: {enterprise_id: {result, result_label, note,
- * checked_at, checker}}. */
+/* The month's spot-checks: {enterprise_id: {result, result_label, level,
+ * level_label, note, checked_at, checker}}. */
 json_t	*ent_spotchecks(struct db *, const struct scope *, const char *month,
 	    int *rc);
 /* Record (or correct) a spot-check of a sampled enterprise. */
 int	 ent_spotcheck_save(struct db *, const struct scope *, const char *month,
-	    int64_t ent, const char *result, const char *note,
-	    const struct audit_actor *, int64_t now);
+	    int64_t ent, const char *result, const char *level,
+	    const char *note, const struct audit_actor *, int64_t now);
+
+/* The supervision opinion of an enterprise's month: its matter id, 0 if
+ * none, or < 0. */
+int64_t	 ent_opinion_get(struct db *, int64_t ent, const char *month);
+/* Record it ("source": "spotcheck" or "rating"). */
+int	 ent_opinion_add(struct db *, int64_t ent, const char *month,
+	    int64_t matter, const char *source);
 
 extern const struct db_sqltab enterprise_sqltab;
 

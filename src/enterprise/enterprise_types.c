@@ -44,8 +44,9 @@ static const struct matter_move p_moves[] = {
 };
 
 static const struct matter_doc p_docs[] = {
+	{ "confirmation", "企业确认材料" },
 	{ "photo", "现场照片" },
-	{ "plan", "解决方案" },
+	{ "plan", "解决方案或对策建议" },
 	{ "other", "其他材料" },
 };
 
@@ -55,10 +56,17 @@ static const struct matter_doc p_sources[] = {
 	{ "enterprise", "企业反映" },
 };
 
-/* "solved" is what counts for the patron's duty to solve one problem. */
+/*
+ * "solved" is what counts for the patron's duty to solve one problem: the
+ * enterprise's confirmation or a photo of the result on file.  A problem
+ * that cannot be solved yet closes with the written proposal.
+ */
+static const char *const solved_docs[] = { "confirmation", "photo", NULL };
+static const char *const advised_docs[] = { "plan", NULL };
+
 static const struct matter_closing p_closings[] = {
-	{ "solved", "问题已解决", NULL, NULL },
-	{ "advised", "暂不能解决，已提出对策建议", NULL, NULL },
+	{ "solved", "问题已解决", NULL, solved_docs },
+	{ "advised", "暂不能解决，已提出对策建议", advised_docs, NULL },
 };
 
 const struct matter_type enterprise_problem_type = {
@@ -112,7 +120,8 @@ static const struct matter_move s_moves[] = {
 };
 
 static const struct matter_doc s_docs[] = {
-	{ "other", "整改材料" },
+	{ "rectification", "整改报告" },
+	{ "other", "其他材料" },
 };
 
 static const struct matter_doc s_sources[] = {
@@ -120,8 +129,10 @@ static const struct matter_doc s_sources[] = {
 	{ "spotcheck", "领导抽查" },
 };
 
+static const char *const rectified_docs[] = { "rectification", NULL };
+
 static const struct matter_closing s_closings[] = {
-	{ "rectified", "已整改", NULL, NULL },
+	{ "rectified", "已整改", rectified_docs, NULL },
 };
 
 const struct matter_type supervision_opinion_type = {

@@ -615,11 +615,12 @@ enterprise_spotcheck_page(struct web *w)
 		return st;
 	if ((sample = sample_of(w, first, last, month, &rc)) == NULL)
 		return web_db_fail(w, rc);
-	w->model = json_pack("{ss so si si s{ss ss ss ss} s{so}}", "month",
-	    month, "sample", sample, "percent", ENT_SAMPLE_PERCENT, "min",
-	    ENT_SAMPLE_MIN, "form", "month", month, "enterprise_id", "",
-	    "result", "", "note", "", "options", "result",
-	    label_opts(ent_check_results, NULL));
+	w->model = json_pack("{ss so si si s{ss ss ss ss ss} s{so so}}",
+	    "month", month, "sample", sample, "percent", ENT_SAMPLE_PERCENT,
+	    "min", ENT_SAMPLE_MIN, "form", "month", month, "enterprise_id", "",
+	    "result", "", "level", "", "note", "", "options", "result",
+	    label_opts(ent_check_results, NULL), "level",
+	    label_opts(ent_levels, NULL));
 	return 200;
 }
 
@@ -630,10 +631,13 @@ enterprise_spotcheck_post(struct web *w)
 		{ "month", "月份", F_TEXT, true, 6, 10, NULL },
 		{ "enterprise_id", "企业", F_ID, true, 0, 0, NULL },
 		{ "result", "抽查结果", F_ENUM, true, 0, 0, NULL },
+		{ "level", "测评等次", F_ENUM, true, 0, 0, NULL },
 		{ "note", "抽查情况", F_MULTILINE, false, 0, 500, NULL },
 	};
-	struct field		 ff[4];
-	struct value		 v[4];
+	struct field		 ff[5];
+	struct value		 v[5];
+	int64_t			 mid = 0;
+	bool			 opened = false;
 	struct audit_actor	 who = web_audit_actor(w);
 	json_t			*sample, *s;
 	int64_t			 first, last;
@@ -644,7 +648,8 @@ enterprise_spotcheck_post(struct web *w)
 
 	memcpy(ff, f, sizeof(ff));
 	ff[2].enums = ent_names(ent_check_results);
-	if ((st = input_check(w, ff, 4, v)) != 0)
+	ff[3].enums = ent_names(ent_levels);
+	if ((st = input_check(w, ff, 5, v)) != 0)
 		return st;
 	if (ent_month_parse(v[0].s, &first, &last) != 0)
 		return web_fail(w, 422, "invalid",
@@ -665,11 +670,83 @@ enterprise_spotcheck_post(struct web *w)
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
 	rc = ent_spotcheck_save(w->db, &w->scope, month, v[1].i, v[2].s,
-	    v[3].present ? v[3].s : "", &who, w->now);
+	    v[3].s, v[4].present ? v[4].s : "", &who, w->now);
+	/* 一般 or worse, as the enterprise told the leader: the opinion. */
+	if (rc == DB_OK && !str_eq(v[2].s, "unreachable") &&
+	    ent_level_bad(v[3].s)) {
+		rc = enterprise_opinion_open(w, v[1].i, month, v[3].s,
+		    "spotcheck", v[4].present ? v[4].s : "", &mid, &opened);
+		if (rc == DB_DONE)
+			rc = DB_OK;	/* no patron: nobody to supervise */
+	}
 	if ((rc = db_end(w->db, rc)) != DB_OK)
 		return web_db_fail(w, rc);
-	w->model = json_pack("{ss sI ss}", "month", month, "enterprise_id",
-	    (json_int_t)v[1].i, "result", v[2].s);
+	w->model = json_pack("{ss sI ss ss sb}", "month", month,
+	    "enterprise_id", (json_int_t)v[1].i, "result", v[2].s, "level",
+	    v[3].s, "opinion_opened", opened);
+	json_object_set_new(w->model, "opinion_id", mid ? json_integer(mid) :
+	    json_null());
 	return web_done(w, 201, web_printf(w, "/enterprises/spotcheck?month=%s",
 	    month));
+}
+
+int
+enterprise_opinion_open(struct web *w, int64_t ent, const char *month,
+    const char *level, const char *source, const char *note, int64_t *mid,
+    bool *opened)
+{
+	struct matter_new	 in;
+	struct matter_actor	 who = matter_actor_of(w);
+	json_t			*e, *details;
+	int64_t			 patron, from, village;
+	const char		*name;
+	char			 code[32];
+	int			 rc;
+
+	*opened = false;
+	if ((*mid = ent_opinion_get(w->db, ent, month)) != 0)
+		return *mid < 0 ? (int)*mid : DB_OK;
+	if ((rc = ent_patron_now(w->db, ent, "lead", &patron, &from)) != DB_OK)
+		return rc;
+	if (patron == 0 && (rc = ent_patron_now(w->db, ent, "keep", &patron,
+	    &from)) != DB_OK)
+		return rc;
+	if (patron == 0)
+		return DB_DONE;
+	if ((e = ent_get(w->db, &w->scope, ent, &rc)) == NULL)
+		return rc < 0 ? rc : DB_DONE;
+	name = web_printf(w, "%s", json_string_value(json_object_get(e,
+	    "name")));
+	village = json_integer_value(json_object_get(e, "village_id"));
+	json_decref(e);
+	details = json_pack("{sI ss ss ss ss}", "enterprise_id", (json_int_t)ent,
+	    "enterprise", name, "month", month, "level", level, "level_label",
+	    ent_label(ent_levels, level) ? ent_label(ent_levels, level) : "");
+	memset(&in, 0, sizeof(in));
+	in.type = matter_type_get("supervision_opinion");
+	in.title = web_printf(w, "%s %s满意度测评为“%s”", name, month,
+	    ent_label(ent_levels, level) ? ent_label(ent_levels, level) : "");
+	in.body = web_printf(w, "企业对包抓干部的%s满意度测评结果为“%s”。请及时"
+	    "了解原因、改进帮扶工作，并在反馈期限内报告整改情况。%s%s", month,
+	    ent_label(ent_levels, level) ? ent_label(ent_levels, level) : "",
+	    note && *note ? "抽查情况：" : "", note ? note : "");
+	in.source = source;
+	in.place = name;
+	in.village_id = village;
+	in.lead_id = patron;
+	in.resolver_id = patron;
+	in.clock_day = date_today_cn();
+	in.details = details;
+	in.search = name;
+	in.note = "督办意见：企业满意度测评“一般”及以下";
+	rc = matter_create(w->db, &w->scope, &in, matter_cal(w->db), &who,
+	    w->now, mid, code);
+	json_decref(details);
+	if (rc == DB_OK)
+		rc = ent_link_matter(w->db, *mid, ent, patron);
+	if (rc == DB_OK)
+		rc = ent_opinion_add(w->db, ent, month, *mid, source);
+	if (rc == DB_OK)
+		*opened = true;
+	return rc;
 }

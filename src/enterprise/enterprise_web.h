@@ -27,4 +27,19 @@ int	 enterprise_report_page(struct web *);
 int	 enterprise_spotcheck_page(struct web *);
 int	 enterprise_spotcheck_post(struct web *);
 
+/*
+ * An enterprise rated its patron 一般 or worse for "month" ("level" from
+ * ent_levels): open the supervision opinion (督办意见) to its patron (the
+ * 包抓 leader, else the 包保 cadre), shown in their to-dos.  At most one
+ * per enterprise and month, whatever reports it again (*mid is then the
+ * existing one and *opened false).  In the caller's transaction.
+ * "source" is "spotcheck" or "rating".  DB_OK, DB_DONE when the
+ * enterprise has no patron, or < 0.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+int	 enterprise_opinion_open(struct web *, int64_t ent, const char *month,
+	    const char *level, const char *source, const char *note,
+	    int64_t *mid, bool *opened);
+
 #endif
