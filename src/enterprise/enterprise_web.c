@@ -508,19 +508,25 @@ enterprise_import_post(struct web *w)
 	    r.rep.refused, "created", (json_int_t)r.created, "updated",
 	    (json_int_t)r.updated, "assigned", (json_int_t)r.assigned,
 	    "errors", r.rep.errors, "preview", r.preview);
+	json_object_set_new(report, "has_errors", json_boolean(
+	    json_array_size(r.rep.errors) > 0));
+	json_object_set_new(report, "has_preview", json_boolean(
+	    json_array_size(r.preview) > 0));
 	json_object_set_new(report, "list_label", json_string(r.list == NULL ?
 	    "" : str_eq(r.list, "lead") ? "领导包抓企业责任清单" :
 	    "干部包保责任清单"));
 	ent_import_release(&r);
 	status = rc == IMPORT_OK ? 200 : 422;
 	if (w->api) {
-		w->model = report;
-		if (status == 422)
-			return web_fail(w, 422, r.rep.refused ? "refused" :
-			    "invalid", r.rep.refused ? "文件含有账号或密码列，"
-			    "已拒绝导入" : "文件中有错误，没有导入任何数据",
-			    "file");
-		return 200;
+		if (status == 200) {
+			w->model = report;
+			return 200;
+		}
+		/* The report rides along the error (see view_json). */
+		w->model = json_pack("{so}", "report", report);
+		return web_fail(w, 422, r.rep.refused ? "refused" : "invalid",
+		    r.rep.refused ? "文件含有账号或密码列，已拒绝导入" :
+		    "文件中有错误，没有导入任何数据", "file");
 	}
 	w->json = json_pack("{so}", "report", report);
 	if (status == 422)

@@ -237,6 +237,11 @@ view_json(struct web *w, int status)
 		body = json_pack("{s{ss ss ss*}}", "error", "code",
 		    w->err.code ? w->err.code : "error", "message",
 		    w->err.message, "field", w->err.field);
+		/* An import refused row by row says which rows (422 only). */
+		if (status == 422 && json_is_object(json_object_get(w->model,
+		    "report")))
+			json_object_set(body, "report", json_object_get(
+			    w->model, "report"));
 	} else if (w->model == NULL && status != 204 && strict) {
 		/* A handler that built nothing (often a json_pack mistake). */
 		error("%s %s: handler built no model", w->req->method_name,
