@@ -26,6 +26,9 @@ OBJS = \
 	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/petition/weekly_db.o src/petition/weekly_web.o \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
+	src/rating/rating.o src/rating/rating_db.o src/rating/rating_web.o \
+	src/rating/qr.o \
+	src/window/window.o src/window/window_db.o src/window/window_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o src/web/download.o \

@@ -21,6 +21,8 @@ enum db_module {
 	DBM_CALENDAR,
 	DBM_WEEKLY,
 	DBM_VISIT,
+	DBM_RATING,
+	DBM_WINDOW,
 	DBM__MAX
 };
 
