@@ -152,6 +152,7 @@ const struct route routes[] = {
 { POST, "/windows/:id/edit",    PATCH, "/api/v1/windows/:id",           window_save_post,    NULL,             "修改窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
 { GET,  "/windows/:id/poster",  GET,  NULL,                             window_poster,       "window_poster",  "窗口评价二维码", WINDOW_READ, SCOPE_VILLAGE, 0 },
 { POST, "/windows/:id/absent",  POST, "/api/v1/windows/:id/absent",     window_absent_post,  NULL,             NULL,          WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/problems", POST, "/api/v1/windows/:id/problems",  window_problem_post, NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
 { POST, "/windows/:id/records", POST, "/api/v1/windows/:id/records",    window_record_post,  NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
 { GET,  "/records/:id",         GET,  "/api/v1/records/:id",            window_record_show,  "record",         "办件详情",    WINDOW_READ, SCOPE_VILLAGE, 0 },
 { POST, "/records/:id/link",    POST, "/api/v1/records/:id/link",       window_link_post,    "rating_link",    "评价链接",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },

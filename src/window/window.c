@@ -92,8 +92,10 @@ const struct matter_type rectification_type = {
 
 /*
  * 查找整改问题台账: a problem the window found in itself, with an owner
- * and a deadline (30 days unless supervision sets another), cleared by a
- * reply (整改情况) and closed by the lead.
+ * and a deadline set when it is entered (the plan: 问题清零 by a date),
+ * cleared by a reply (整改情况) and closed by a leader with evidence.
+ * The clock counts no days: it starts on the deadline itself, so the
+ * engine's due date is the date entered (moved off a rest day).
  */
 static const char *const prob_states[] = {
 	"open", "reported", "closed", NULL
@@ -104,12 +106,12 @@ static const char *const prob_labels[] = {
 static const char *const prob_finals[] = { "closed", NULL };
 
 static const struct matter_clock prob_clocks[] = {
-	{ "clear", "清零时限", 30, CAL_DAYS, true },
+	{ "clear", "清零时限", 0, CAL_DAYS, true },
 };
 
 static const struct matter_move prob_moves[] = {
 	{ MA_REPLY, "open", "reported", HANDLERS, "", NEED_NOTE, NULL, NULL },
-	{ MA_REOPEN, "reported", "open", APPROVERS, "clear", NEED_NOTE, NULL, NULL },
+	{ MA_REOPEN, "reported", "open", APPROVERS, NULL, NEED_NOTE, NULL, NULL },
 	{ MA_CLOSE, "reported", "closed", APPROVERS, "", NEED_CLOSING, NULL, NULL },
 	{ MA_ASSIGN, "*", NULL, APPROVERS, NULL, NEED_PEOPLE, NULL, NULL },
 	{ MA_SUPERVISE, "*", NULL, SUPERVISORS, NULL, NEED_DATE | NEED_NOTE, NULL, NULL },

@@ -164,6 +164,28 @@ window_save_post(struct web *w)
 	    web_printf(w, "/windows/%" PRId64, id));
 }
 
+/* The window's own people, for the problem ledger's owner. */
+static json_t *
+staff_options(json_t *win)
+{
+	static const char *const who[][2] = {
+		{ "a_id", "a" }, { "b_id", "b" }, { "lead_id", "lead" },
+	};
+	json_t	*a = json_array(), *id;
+	size_t	 i;
+
+	for (i = 0; i < 3; i++) {
+		id = json_object_get(win, who[i][0]);
+		if (!json_is_integer(id))
+			continue;
+		json_array_append_new(a, json_pack("{so sO}", "value",
+		    json_sprintf("%" JSON_INTEGER_FORMAT,
+		    json_integer_value(id)), "label",
+		    json_object_get(win, who[i][1])));
+	}
+	return a;
+}
+
 int
 window_show(struct web *w)
 {
@@ -180,6 +202,7 @@ window_show(struct web *w)
 	json_object_set_new(o, "records", recs);
 	json_object_set_new(o, "can_edit", json_boolean(web_can(w,
 	    WINDOW_EDIT)));
+	json_object_set_new(o, "staff_options", staff_options(o));
 	json_object_set_new(o, "form", json_pack("{ss ss ss}", "item", "",
 	    "citizen", "", "note", ""));
 	json_object_set_new(o, "public_url", json_string(rating_url(w,
@@ -570,4 +593,56 @@ window_public_qr(struct web *w)
 		return rc == DB_DONE ? web_not_found(w) : web_db_fail(w, rc);
 	json_decref(o);
 	return rating_svg(w, web_printf(w, "/w/%s", code));
+}
+
+/* 查找整改问题台账: a problem of the window, its owner and deadline. */
+int
+window_problem_post(struct web *w)
+{
+	static const struct field f[] = {
+		{ "title", "问题", F_TEXT, true, 2, 100, NULL },
+		{ "body", "整改措施", F_MULTILINE, false, 0, 500, NULL },
+		{ "owner_id", "整改责任人", F_ID, true, 0, 0, NULL },
+		{ "deadline", "清零时限", F_DATE, true, 0, 0, NULL },
+	};
+	struct value		 v[4];
+	struct matter_actor	 who = matter_actor_of(w);
+	struct matter_new	 in;
+	int64_t			 id = web_param_id(w, "id"), mid = 0;
+	char			 code[32];
+	json_t			*win;
+	int			 st, rc;
+
+	if ((st = input_check(w, f, 4, v)) != 0)
+		return st;
+	if (v[3].i < rating_today(w))
+		return web_fail(w, 422, "invalid", "「清零时限」不能早于今天",
+		    "deadline");
+	if ((win = window_get(w->db, &w->scope, id, &rc)) == NULL)
+		return rc == DB_DONE ? web_not_found(w) : web_db_fail(w, rc);
+	if ((rc = window_cadre_ok(w->db, w->scope.township_id, v[2].i)) != 1) {
+		json_decref(win);
+		return rc < 0 ? web_db_fail(w, rc) : web_fail(w, 422, "invalid",
+		    "「整改责任人」不是本乡镇的干部", "owner_id");
+	}
+	memset(&in, 0, sizeof(in));
+	in.type = matter_type_get("window_problem");
+	in.title = web_printf(w, "%s：%s", json_string_value(json_object_get(win,
+	    "name")), v[0].s);
+	in.body = v[1].present ? v[1].s : "";
+	in.source = "self_check";
+	in.village_id = json_integer_value(json_object_get(win, "village_id"));
+	in.lead_id = v[2].i;
+	in.clock_day = v[3].i;	/* the clock of 0 days: due on the deadline */
+	in.details = json_pack("{sI}", "window_id", (json_int_t)id);
+	json_decref(win);
+	if ((rc = db_begin(w->db)) == DB_OK)
+		rc = matter_create(w->db, &w->scope, &in, matter_cal(w->db), &who,
+		    w->now, &mid, code);
+	rc = db_end(w->db, rc);
+	json_decref(in.details);
+	if (rc != DB_OK)
+		return web_db_fail(w, rc);
+	w->model = json_pack("{sI ss}", "id", (json_int_t)mid, "code", code);
+	return web_done(w, 201, web_printf(w, "/matters/%" PRId64, mid));
 }

@@ -29,5 +29,6 @@ int	 window_poster(struct web *);
 int	 window_public(struct web *);
 int	 window_public_post(struct web *);
 int	 window_public_qr(struct web *);
+int	 window_problem_post(struct web *);
 
 #endif

@@ -490,3 +490,32 @@ test('an expired token is refused with 410 and its own message', async () => {
     srv.setClock('+0');
   }
 });
+
+test('查找整改问题台账: a problem with owner and deadline, cleared with evidence by a leader', async () => {
+  const w = await newWindow();
+  const L = await as('leader');
+  const t = (await getJson(L, '/api/v1/me')).user;
+  const today = sql("SELECT date('now', '+8 hours')");
+  const deadline = sql("SELECT date('now', '+8 hours', '+20 days')");
+  assert422(await call(L, 'POST', `/api/v1/windows/${w.id}/problems`, { title: '办事指南未公示', owner_id: w.a, deadline: '2020-01-01' }), 'deadline', 'a past deadline');
+  assert422(await call(L, 'POST', `/api/v1/windows/${w.id}/problems`, { title: '', owner_id: w.a, deadline }), 'title');
+  assert422(await call(L, 'POST', `/api/v1/windows/${w.id}/problems`, { title: '问题', owner_id: 999999, deadline }), 'owner_id');
+  const n = Number(sql("SELECT count(*) FROM matter WHERE type = 'window_problem'"));
+  const r = await call(L, 'POST', `/api/v1/windows/${w.id}/problems`, { title: `办事指南未公示${HOSTILE}`, body: '三日内上墙', owner_id: w.a, deadline });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(Number(sql("SELECT count(*) FROM matter WHERE type = 'window_problem'")), n + 1);
+  const due = sql(`SELECT due_on FROM matter WHERE id = ${r.body.id}`);
+  assert.ok(due >= deadline && due <= sql("SELECT date('now', '+8 hours', '+24 days')"), `due on the deadline (or the next working day): ${due}`);
+  assert.equal(Number(sql(`SELECT lead_id FROM matter WHERE id = ${r.body.id}`)), w.a);
+  assert.ok(today < due && t);
+  const list = await getJson(L, '/api/v1/matters?type=window_problem');
+  assert.ok(list.items.some((x) => x.id === r.body.id));
+  const page = await (await L.get('/matters?type=window_problem')).text();
+  assert.ok(!page.includes('<script>alert(1)') && pageHas(page, HOSTILE));
+  assert.equal((await call(L, 'POST', `/api/v1/matters/${r.body.id}/reply`, { note: '已上墙公示' })).status, 200);
+  const close = await call(L, 'POST', `/api/v1/matters/${r.body.id}/close`, { closing: 'cleared' });
+  assert.equal(close.status, 422, 'evidence first');
+  assert.match(close.body.error.message, /整改情况说明|现场照片/);
+  const V2 = await as('village2');
+  assert.equal((await call(V2, 'POST', `/api/v1/windows/${w.id}/problems`, { title: '越权', owner_id: w.a, deadline })).status, 404);
+});
