@@ -28,7 +28,7 @@ OBJS = \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/enterprise/enterprise.o src/enterprise/enterprise_db.o \
 	src/enterprise/enterprise_types.o src/enterprise/enterprise_import.o \
-	src/enterprise/enterprise_web.o \
+	src/enterprise/enterprise_web.o src/enterprise/enterprise_rating.o \
 	src/rating/rating.o src/rating/rating_db.o src/rating/rating_web.o \
 	src/rating/qr.o \
 	src/window/window.o src/window/window_db.o src/window/window_web.o \

@@ -96,3 +96,26 @@ CREATE TABLE enterprise_opinion (
 	source		TEXT NOT NULL CHECK (source IN ('spotcheck', 'rating')),
 	PRIMARY KEY (enterprise_id, month)
 ) STRICT;
+
+-- The month's rating link of an enterprise (企业对包抓干部每月满意度测评):
+-- the rating core's record (rating_token.record_id = id).  "patron" is the
+-- person rated, "supervisor" who issued it (the lead of a 督办意见).
+CREATE TABLE enterprise_rating_link (
+	id		INTEGER PRIMARY KEY,
+	township_id	INTEGER NOT NULL REFERENCES township(id),
+	enterprise_id	INTEGER NOT NULL REFERENCES enterprise(id),
+	month		TEXT NOT NULL CHECK (length(month) = 7),
+	patron_id	INTEGER NOT NULL REFERENCES person(id),
+	supervisor_id	INTEGER REFERENCES person(id),
+	issued_at	TEXT NOT NULL,
+	issued_by	INTEGER REFERENCES account(id),
+	UNIQUE (enterprise_id, month)
+) STRICT;
+
+-- The rule, as data: an enterprise's rating of 一般 (level 2) or worse
+-- opens a 督办意见 for the patron, led by whoever issued the link; the
+-- rating core fires it once per link (one link per enterprise and month).
+INSERT INTO rating_rule (name, label, scale, purpose, level_at_or_below,
+    action, matter_type, target)
+VALUES ('enterprise_supervision', '企业评价督办意见', 'enterprise',
+    'enterprise', 2, 'open_matter', 'supervision_opinion', 'supervisor');

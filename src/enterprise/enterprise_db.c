@@ -38,6 +38,10 @@ enum ent_sql {
 	ENT_SQL_CHECK_SAVE,
 	ENT_SQL_OPINION_GET,
 	ENT_SQL_OPINION_ADD,
+	ENT_SQL_LINK_GET,
+	ENT_SQL_LINK_SAVE,
+	ENT_SQL_LINK_INFO,
+	ENT_SQL_RATINGS,
 	ENT_SQL__MAX
 };
 
@@ -191,8 +195,36 @@ static const char *const ent_sql[ENT_SQL__MAX] = {
 	    "SELECT matter_id FROM enterprise_opinion WHERE enterprise_id = ?1"
 	    " AND month = ?2",
 	[ENT_SQL_OPINION_ADD] =
-	    "INSERT INTO enterprise_opinion (enterprise_id, month, matter_id,"
-	    " source) VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT OR IGNORE INTO enterprise_opinion (enterprise_id, month,"
+	    " matter_id, source) VALUES (?1, ?2, ?3, ?4)",
+	[ENT_SQL_LINK_GET] =
+	    "SELECT l.id, EXISTS (SELECT 1 FROM rating r WHERE"
+	    " r.purpose = 'enterprise' AND r.record_id = l.id)"
+	    " FROM enterprise_rating_link l WHERE l.township_id = ?1"
+	    " AND l.enterprise_id = ?2 AND l.month = ?3",
+	[ENT_SQL_LINK_SAVE] =
+	    "INSERT INTO enterprise_rating_link (township_id, enterprise_id,"
+	    " month, patron_id, supervisor_id, issued_at, issued_by)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (enterprise_id, month) DO UPDATE SET"
+	    " patron_id = excluded.patron_id,"
+	    " supervisor_id = excluded.supervisor_id,"
+	    " issued_at = excluded.issued_at, issued_by = excluded.issued_by"
+	    " RETURNING id",
+	[ENT_SQL_LINK_INFO] =
+	    "SELECT l.enterprise_id, e.name, e.village_id, l.patron_id, p.name,"
+	    " l.supervisor_id, l.month FROM enterprise_rating_link l"
+	    " JOIN enterprise e ON e.id = l.enterprise_id"
+	    " JOIN person p ON p.id = l.patron_id WHERE l.id = ?1",
+	[ENT_SQL_RATINGS] =
+	    "SELECT l.month, p.name, r.level, lv.label, lv.bad, r.day,"
+	    " r.comment FROM enterprise_rating_link l"
+	    " JOIN person p ON p.id = l.patron_id"
+	    " LEFT JOIN rating r ON r.purpose = 'enterprise'"
+	    " AND r.record_id = l.id AND r.voided_at IS NULL"
+	    " LEFT JOIN rating_level lv ON lv.scale = r.scale"
+	    " AND lv.level = r.level"
+	    " WHERE l.enterprise_id = ?1 ORDER BY l.month DESC LIMIT 24",
 };
 
 const struct db_sqltab enterprise_sqltab = { "enterprise", ent_sql,
@@ -378,6 +410,17 @@ matter_row(struct db_stmt *st)
 	    "patron", text_or_empty(st, 7));
 }
 
+static json_t *
+rating_row(struct db_stmt *st)
+{
+	return json_pack("{so so so so sb so so sb}", "month",
+	    text_or_empty(st, 0), "patron", text_or_empty(st, 1), "level",
+	    db_json_int(st, 2), "level_label", text_or_empty(st, 3), "bad",
+	    !db_col_null(st, 4) && db_col_int64(st, 4) != 0, "day",
+	    db_json_text(st, 5), "comment", text_or_empty(st, 6), "rated",
+	    !db_col_null(st, 2));
+}
+
 /* Rows of statement "id" for the enterprise, into o[key]. */
 static int
 add_rows(struct db *db, json_t *o, const char *key, enum ent_sql id,
@@ -412,6 +455,8 @@ ent_get(struct db *db, const struct scope *sc, int64_t id, int *rc)
 		return NULL;
 	if ((*rc = add_rows(db, o, "patrons", ENT_SQL_PATRONS, id,
 	    patron_row)) != DB_OK ||
+	    (*rc = add_rows(db, o, "ratings", ENT_SQL_RATINGS, id,
+	    rating_row)) != DB_OK ||
 	    (*rc = add_rows(db, o, "visits", ENT_SQL_VISITS, id,
 	    visit_row)) != DB_OK ||
 	    (*rc = add_rows(db, o, "matters", ENT_SQL_MATTERS, id,
@@ -774,4 +819,90 @@ ent_opinion_add(struct db *db, int64_t ent, const char *month, int64_t matter,
 	db_bind_int64(st, 3, matter);
 	db_bind_text(st, 4, source);
 	return db_exec(st);
+}
+
+int
+ent_rating_link_get(struct db *db, int64_t township, int64_t ent,
+    const char *month, int64_t *id, bool *rated)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_LINK_GET);
+	int		 rc;
+
+	*id = 0;
+	*rated = false;
+	db_bind_int64(st, 1, township);
+	db_bind_int64(st, 2, ent);
+	db_bind_text(st, 3, month);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		*rated = db_col_int64(st, 1) != 0;
+	}
+	db_reset(st);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+ent_rating_link_save(struct db *db, int64_t township, int64_t ent,
+    const char *month, int64_t patron, int64_t supervisor,
+    const struct audit_actor *who, int64_t now, int64_t *id)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_LINK_SAVE);
+	char		 at[TIME_ISO_LEN];
+	json_t		*d;
+	int		 rc;
+
+	time_iso_utc(now, at);
+	db_bind_int64(st, 1, township);
+	db_bind_int64(st, 2, ent);
+	db_bind_text(st, 3, month);
+	db_bind_int64(st, 4, patron);
+	db_bind_id(st, 5, supervisor);
+	db_bind_text(st, 6, at);
+	db_bind_id(st, 7, who->account_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		rc = DB_OK;
+	} else if (rc == DB_DONE)
+		rc = DB_ERROR;
+	db_reset(st);
+	if (rc != DB_OK)
+		return rc;
+	/* The link's secret is never stored nor audited. */
+	d = json_pack("{sI ss sI}", "link_id", (json_int_t)*id, "month", month,
+	    "patron_id", (json_int_t)patron);
+	rc = audit_write(db, who, "enterprise.rating_link", "enterprise", ent,
+	    true, d);
+	json_decref(d);
+	return rc;
+}
+
+int
+ent_rating_link_info(struct db *db, int64_t link, struct arena *a,
+    struct ent_link_info *out)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_LINK_INFO);
+	const char	*s;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	db_bind_int64(st, 1, link);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->enterprise_id = db_col_int64(st, 0);
+		s = db_col_text(st, 1);
+		out->name = arena_strdup(a, s ? s : "");
+		out->village_id = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
+		out->patron_id = db_col_int64(st, 3);
+		s = db_col_text(st, 4);
+		out->patron = arena_strdup(a, s ? s : "");
+		out->supervisor_id = db_col_null(st, 5) ? 0 :
+		    db_col_int64(st, 5);
+		s = db_col_text(st, 6);
+		out->month = arena_strdup(a, s ? s : "");
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
 }

@@ -120,6 +120,26 @@ int64_t	 ent_opinion_get(struct db *, int64_t ent, const char *month);
 int	 ent_opinion_add(struct db *, int64_t ent, const char *month,
 	    int64_t matter, const char *source);
 
+/*
+ * The month's rating link (the rating core's record): its id (0: none)
+ * and whether the enterprise has rated through it.
+ */
+int	 ent_rating_link_get(struct db *, int64_t township, int64_t ent,
+	    const char *month, int64_t *id, bool *rated);
+/* Create or renew the month's link record, audited; *id its id. */
+int	 ent_rating_link_save(struct db *, int64_t township, int64_t ent,
+	    const char *month, int64_t patron, int64_t supervisor,
+	    const struct audit_actor *, int64_t now, int64_t *id);
+
+/* What the rating hooks need of a link (strings in the arena). */
+struct ent_link_info {
+	int64_t		 enterprise_id, village_id, patron_id, supervisor_id;
+	const char	*name, *patron, *month;
+};
+/* DB_OK, DB_DONE when there is no such link, or < 0. */
+int	 ent_rating_link_info(struct db *, int64_t link, struct arena *,
+	    struct ent_link_info *);
+
 extern const struct db_sqltab enterprise_sqltab;
 
 #endif

@@ -14,6 +14,8 @@
 #include "matter/matter_db.h"
 #include "matter/matter_web.h"
 #include "org/org.h"
+#include "rating/rating_db.h"
+#include "rating/rating_web.h"
 #include "web/input.h"
 #include "web/options.h"
 #include "web/web.h"
@@ -242,9 +244,10 @@ enterprise_show(struct web *w)
 	if ((cadres = ent_cadres(w->db, &w->scope, &rc)) == NULL)
 		return web_db_fail(w, rc);
 	date_iso(date_today_cn(), today);
-	states = json_pack("{sb sb sb}", "can_assign", web_can(w, ENT_ASSIGN),
-	    "can_visit", web_can(w, ENT_EDIT), "can_raise", web_can(w,
-	    ENT_EDIT));
+	states = json_pack("{sb sb sb sb}", "can_assign", web_can(w,
+	    ENT_ASSIGN), "can_visit", web_can(w, ENT_EDIT), "can_raise",
+	    web_can(w, ENT_EDIT), "can_link", web_can(w, ENT_IMPORT) &&
+	    w->scope.village_id == 0);
 	json_object_update(w->model, states);
 	json_decref(states);
 	json_object_set_new(w->model, "form", json_pack("{ss ss ss ss ss ss"
@@ -755,4 +758,155 @@ enterprise_opinion_open(struct web *w, int64_t ent, const char *month,
 	if (rc == DB_OK)
 		*opened = true;
 	return rc;
+}
+
+/* How issuing a month's link went. */
+enum { LINK_OK = 0, LINK_NO_PATRON = 1, LINK_RATED = 2 };
+
+/*
+ * Issue (or issue anew) the month's rating link of an enterprise for its
+ * patron (the 包抓 leader, else the 包保 cadre), in the caller's
+ * transaction: earlier unused links of the month are revoked.  LINK_*,
+ * or < 0.
+ */
+static int
+issue_link(struct web *w, int64_t ent, int64_t village, const char *month,
+    char token[SECRET_TOKEN_LEN + 1], int64_t *patron)
+{
+	struct audit_actor	 who = web_audit_actor(w);
+	struct rating_issue	 in;
+	int64_t			 from, lid, tid;
+	bool			 rated;
+	int			 rc;
+
+	if ((rc = ent_patron_now(w->db, ent, "lead", patron, &from)) != DB_OK)
+		return rc;
+	if (*patron == 0 && (rc = ent_patron_now(w->db, ent, "keep", patron,
+	    &from)) != DB_OK)
+		return rc;
+	if (*patron == 0)
+		return LINK_NO_PATRON;
+	if ((rc = ent_rating_link_get(w->db, w->scope.township_id, ent, month,
+	    &lid, &rated)) != DB_OK)
+		return rc;
+	if (rated)
+		return LINK_RATED;
+	if ((rc = ent_rating_link_save(w->db, w->scope.township_id, ent, month,
+	    *patron, w->actor.person_id, &who, w->now, &lid)) != DB_OK ||
+	    (rc = rating_revoke_record(w->db, "enterprise", lid, w->now)) !=
+	    DB_OK)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	in.township_id = w->scope.township_id;
+	in.scale = "enterprise";
+	in.purpose = "enterprise";
+	in.aspect = "";
+	in.subject_kind = "person";
+	in.subject_id = *patron;
+	in.village_id = village;
+	in.record_id = lid;
+	in.issued_by = w->actor.id;
+	in.ttl_hours = 24 * 31;		/* a month to answer */
+	return rating_issue(w->db, &in, w->now, token, &tid);
+}
+
+int
+enterprise_link_post(struct web *w)
+{
+	char		 token[SECRET_TOKEN_LEN + 1], month[8];
+	const char	*path;
+	int64_t		 id, village, patron = 0;
+	int		 st, rc;
+
+	if ((st = route_enterprise(w, &id, &village)) != 0)
+		return st;
+	ent_month_of(date_today_cn(), month);
+	if ((rc = db_begin(w->db)) != DB_OK)
+		return web_db_fail(w, rc);
+	rc = issue_link(w, id, village, month, token, &patron);
+	if (rc == LINK_NO_PATRON || rc == LINK_RATED) {
+		(void)db_end(w->db, DB_ERROR);	/* nothing written: undo */
+		return rc == LINK_RATED ? web_fail(w, 409, "rated",
+		    "该企业本月已经评价过了，不能再生成评价链接", NULL) :
+		    web_fail(w, 422, "invalid", "该企业还没有包抓（包保）干部，"
+		    "请先指派", NULL);
+	}
+	if ((rc = db_end(w->db, rc)) != DB_OK)
+		return web_db_fail(w, rc);
+	path = web_printf(w, "/r/%s", token);
+	w->model = json_pack("{ss ss ss ss ss ss sI ss sI}", "token", token,
+	    "url", rating_url(w, path), "qr", web_printf(w, "%s/qr.svg", path),
+	    "what", web_printf(w, "%s企业满意度测评链接", month), "back", "返回企业", "back_href",
+	    web_printf(w, "/enterprises/%" PRId64, id), "enterprise_id",
+	    (json_int_t)id, "month", month, "patron_id", (json_int_t)patron);
+	w->tmpl = "rating_link";
+	return w->api ? 201 : 200;
+}
+
+int
+enterprise_links_page(struct web *w)
+{
+	char	 month[8];
+
+	ent_month_of(date_today_cn(), month);
+	w->model = json_pack("{ss sb so}", "month", month, "issued", false,
+	    "links", json_array());
+	json_object_set_new(w->model, "skipped", json_array());
+	return 200;
+}
+
+/*
+ * Every enterprise of the township gets this month's link for its patron
+ * (those already rated this month and those without a patron are listed
+ * as skipped).  The links are shown once: only their hashes are kept.
+ */
+int
+enterprise_links_post(struct web *w)
+{
+	json_t		*items, *e, *links, *skipped;
+	char		 token[SECRET_TOKEN_LEN + 1], month[8];
+	const char	*path, *name;
+	int64_t		 id, village, patron;
+	size_t		 i;
+	int		 rc, r = DB_OK;
+
+	ent_month_of(date_today_cn(), month);
+	if ((items = ent_list(w->db, &w->scope, 0, &rc)) == NULL)
+		return web_db_fail(w, rc);
+	links = json_array();
+	skipped = json_array();
+	if ((rc = db_begin(w->db)) != DB_OK) {
+		json_decref(items);
+		return web_db_fail(w, rc);
+	}
+	json_array_foreach(json_object_get(items, "items"), i, e) {
+		id = json_integer_value(json_object_get(e, "id"));
+		village = json_integer_value(json_object_get(e, "village_id"));
+		name = json_string_value(json_object_get(e, "name"));
+		if ((r = issue_link(w, id, village, month, token, &patron)) < 0)
+			break;
+		if (r != LINK_OK) {
+			json_array_append_new(skipped, json_pack("{sI ss ss}",
+			    "enterprise_id", (json_int_t)id, "name", name, "why",
+			    r == LINK_RATED ? "本月已评价" : "没有包抓干部"));
+			r = DB_OK;
+			continue;
+		}
+		path = web_printf(w, "/r/%s", token);
+		json_array_append_new(links, json_pack("{sI ss sO sO ss ss}",
+		    "enterprise_id", (json_int_t)id, "name", name, "lead",
+		    json_object_get(e, "lead"), "keep", json_object_get(e,
+		    "keep"), "url", rating_url(w, path), "qr",
+		    web_printf(w, "%s/qr.svg", path)));
+	}
+	json_decref(items);
+	if ((rc = db_end(w->db, r)) != DB_OK) {
+		json_decref(links);
+		json_decref(skipped);
+		return web_db_fail(w, rc);
+	}
+	w->model = json_pack("{ss sb so so}", "month", month, "issued", true,
+	    "links", links, "skipped", skipped);
+	w->tmpl = "enterprise_links";
+	return w->api ? 201 : 200;
 }

@@ -26,6 +26,9 @@ int	 enterprise_import_post(struct web *);
 int	 enterprise_report_page(struct web *);
 int	 enterprise_spotcheck_page(struct web *);
 int	 enterprise_spotcheck_post(struct web *);
+int	 enterprise_link_post(struct web *);
+int	 enterprise_links_page(struct web *);
+int	 enterprise_links_post(struct web *);
 
 /*
  * An enterprise rated its patron 一般 or worse for "month" ("level" from

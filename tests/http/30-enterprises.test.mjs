@@ -528,3 +528,74 @@ describe('spot-checks', () => {
     assert.equal((await one(target.id)).matters.length, before, 'nothing opened');
   });
 });
+
+// ---------------------------------------------------------------- monthly rating (the rating core)
+
+describe('monthly rating of the patron', () => {
+  const link = async (id, role = 'leader') => call(await as(role), 'POST', `/api/v1/enterprises/${id}/link`, {});
+  const rate = async (token, level, extra = {}) => call(srv.client(), 'POST', `/api/v1/r/${token}`, { answers: [{ level, ...extra }] });
+  const opinions = async (id) => (await one(id)).matters.filter((m) => m.type === 'supervision_opinion');
+
+  test('the link offers the enterprise scale; 一般 opens one 督办意见 for the patron, shown to the leader', async () => {
+    const e = await created();
+    await assign(e.id, { role: 'keep', person_id: staffMe.person_id });
+    const l = await link(e.id);
+    assert.equal(l.status, 201, JSON.stringify(l.body));
+    assert.match(l.body.url, /\/r\/[A-Za-z0-9_-]{43}$/);
+    const page = await getJson(srv.client(), `/api/v1/r/${l.body.token}`);
+    assert.deepEqual(page.levels.map((x) => x.label), ['满意', '基本满意', '一般', '不满意']);
+    const r = await rate(l.body.token, 2, { comment: '联系不够<script>' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const ops = await opinions(e.id);
+    assert.equal(ops.length, 1, 'one supervision opinion');
+    assert.equal(ops[0].patron, staffMe.name);
+    const leaderHome = await getJson(await as('leader'), '/api/v1/home');
+    assert.ok(leaderHome.todos.matters.some((m) => m.id === ops[0].id), 'the issuing leader sees it');
+    const staffHome = await getJson(await as('staff'), '/api/v1/home');
+    assert.ok(staffHome.todos.matters.some((m) => m.id === ops[0].id), 'the patron gets the feedback');
+    const full = await one(e.id);
+    assert.equal(full.ratings[0].level_label, '一般');
+    assert.equal(full.ratings[0].bad, true);
+    // Exactly once: the token is spent, a new link this month is refused, a spot-check finds it.
+    assert.equal((await rate(l.body.token, 1)).status, 410);
+    assert.equal((await link(e.id)).status, 409);
+    assert.equal((await opinions(e.id)).length, 1);
+    const html = await (await (await as('leader')).get(`/enterprises/${e.id}`)).text();
+    assert.ok(!html.includes('联系不够<script>'));
+  });
+
+  test('满意 opens nothing; a renewed link revokes the old one', async () => {
+    const e = await created();
+    await assign(e.id, { role: 'lead', person_id: memberMe.person_id });
+    const first = await link(e.id);
+    const second = await link(e.id, 'member');
+    assert.equal(second.status, 201);
+    assert.equal((await rate(first.body.token, 4)).status, 410, 'the first link was revoked');
+    assert.equal((await rate(second.body.token, 4)).status, 201);
+    assert.equal((await opinions(e.id)).length, 0);
+    assert.equal((await one(e.id)).ratings[0].level_label, '满意');
+  });
+
+  test('links: no patron is refused; village cadres cannot issue; CSRF; IDOR-proof', async () => {
+    const e = await created();
+    const r = await link(e.id);
+    assert.equal(r.status, 422);
+    assert.match(r.body.error.message, CHINESE);
+    assert.equal((await link(e.id, 'village')).status, 403);
+    assert.equal((await link(999999)).status, 404);
+    const c = await as('leader');
+    assert.equal((await c.req('POST', `/api/v1/enterprises/${e.id}/link`, { json: {}, csrf: false })).status, 403);
+    assert.equal((await one(e.id)).ratings.length, 0);
+  });
+
+  test('the month\'s batch gives every enterprise with a patron a link and skips the rated', async () => {
+    const r = await call(await as('leader'), 'POST', '/api/v1/enterprises/links', {});
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.month, thisMonth());
+    const withPatron = (await list()).filter((e) => e.lead || e.keep);
+    assert.equal(r.body.links.length + r.body.skipped.filter((s) => s.why === '本月已评价').length, withPatron.length);
+    assert.ok(r.body.skipped.some((s) => s.why === '本月已评价'));
+    const html = await (await (await as('leader')).get('/enterprises/links')).text();
+    assert.ok(html.includes('生成本月评价链接'));
+  });
+});
