@@ -86,6 +86,8 @@ static const struct {
 	{ "/", "首页", ROLE_ANY },
 	{ "/matters", "信访", ROLE_CADRES },
 	{ "/windows", "窗口评价", ROLE_CADRES },
+	{ "/enterprises", "企业", ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF |
+	    ROLE_VILLAGE | ROLE_INSPECTOR },
 	{ "/people", "人员", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/villages", "村组", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/units", "站所", ROLE_CADRES | ROLE_SYSADMIN },
