@@ -200,38 +200,38 @@ ent_sample(const char *month, int64_t *ids, size_t n)
 	return take < n ? take : n;
 }
 
+/* A byte of a phone as typed: digits, separators, the mask's asterisks. */
+static bool
+phone_byte(char c)
+{
+	return (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '+' ||
+	    c == '*';
+}
+
 void
 ent_contact_split(const char *cell, char *buf, size_t n, const char **name,
     const char **phone)
 {
-	char	*p;
+	size_t	 len, start, end;
 
 	str_copy(buf, cell, n);
 	*name = buf;
 	*phone = "";
-	for (p = buf; *p != '\0'; p++)
-		if ((*p >= '0' && *p <= '9') || *p == '+')
-			break;
-	if (*p == '\0')
+	/* The phone is the run of phone bytes that ends the cell. */
+	len = strlen(buf);
+	for (start = len; start > 0 && phone_byte(buf[start - 1]); start--)
+		continue;
+	while (start < len && !(buf[start] >= '0' && buf[start] <= '9') &&
+	    buf[start] != '+' && buf[start] != '*')
+		start++;
+	if (start == len)
+		return;		/* no digits at the end: all name */
+	/* Cut the name before the phone, dropping the blanks between. */
+	if (len + 2 > n)
 		return;
-	*phone = p;
-	/* The name ends where the digits start; drop the spaces before. */
-	{
-		char	*e = p;
-
-		while (e > buf && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e == p) {
-			/* no space: shift the phone one byte to cut the name */
-			size_t	 len = strlen(p);
-
-			if ((size_t)(p - buf) + len + 2 > n) {
-				*phone = "";
-				return;
-			}
-			memmove(p + 1, p, len + 1);
-			*phone = p + 1;
-		}
-		*e = '\0';
-	}
+	memmove(buf + start + 1, buf + start, len - start + 1);
+	*phone = buf + start + 1;
+	for (end = start; end > 0 && buf[end - 1] == ' '; end--)
+		continue;
+	buf[end] = '\0';
 }

@@ -54,9 +54,10 @@ size_t	 ent_sample(const char *month, int64_t *ids, size_t n);
 
 /*
  * Split a contact cell of the published list ("李四139 1234 5678",
- * "李四 13912345678") into the name and the phone as typed.  "name" and
- * "phone" point into "buf" (a copy, "n" bytes).  A cell without digits is
- * all name.
+ * "【人员09】139****5712") into the name and the phone as typed: the phone
+ * is the run of digits, blanks, '-', '+' and '*' that ends the cell.
+ * "name" and "phone" point into "buf" (a copy, "n" bytes, at least two
+ * more than the cell).  A cell that does not end in digits is all name.
  */
 void	 ent_contact_split(const char *cell, char *buf, size_t n,
 	    const char **name, const char **phone);
