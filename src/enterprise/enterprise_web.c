@@ -707,9 +707,10 @@ enterprise_opinion_open(struct web *w, int64_t ent, const char *month,
 	struct matter_new	 in;
 	struct matter_actor	 who = matter_actor_of(w);
 	json_t			*e, *details;
-	int64_t			 patron, from, village;
+	int64_t			 patron, from, village, lid;
 	const char		*name;
 	char			 code[32];
+	bool			 rated;
 	int			 rc;
 
 	*opened = false;
@@ -755,6 +756,14 @@ enterprise_opinion_open(struct web *w, int64_t ent, const char *month,
 		rc = ent_link_matter(w->db, *mid, ent, patron);
 	if (rc == DB_OK)
 		rc = ent_opinion_add(w->db, ent, month, *mid, source);
+	/*
+	 * The month's unused link goes: a rating through it would open a
+	 * second opinion for the same month (the rule fires per link).
+	 */
+	if (rc == DB_OK && (rc = ent_rating_link_get(w->db,
+	    w->scope.township_id, ent, month, &lid, &rated)) == DB_OK &&
+	    lid != 0 && !rated)
+		rc = rating_revoke_record(w->db, "enterprise", lid, w->now);
 	if (rc == DB_OK)
 		*opened = true;
 	return rc;
@@ -775,7 +784,7 @@ issue_link(struct web *w, int64_t ent, int64_t village, const char *month,
 {
 	struct audit_actor	 who = web_audit_actor(w);
 	struct rating_issue	 in;
-	int64_t			 from, lid, tid;
+	int64_t			 from, lid, tid, op;
 	bool			 rated;
 	int			 rc;
 
@@ -791,6 +800,9 @@ issue_link(struct web *w, int64_t ent, int64_t village, const char *month,
 		return rc;
 	if (rated)
 		return LINK_RATED;
+	/* A spot-check already found the month 一般 or worse: one opinion. */
+	if ((op = ent_opinion_get(w->db, ent, month)) != 0)
+		return op < 0 ? (int)op : LINK_RATED;
 	if ((rc = ent_rating_link_save(w->db, w->scope.township_id, ent, month,
 	    *patron, w->actor.person_id, &who, w->now, &lid)) != DB_OK ||
 	    (rc = rating_revoke_record(w->db, "enterprise", lid, w->now)) !=
@@ -827,7 +839,7 @@ enterprise_link_post(struct web *w)
 	if (rc == LINK_NO_PATRON || rc == LINK_RATED) {
 		(void)db_end(w->db, DB_ERROR);	/* nothing written: undo */
 		return rc == LINK_RATED ? web_fail(w, 409, "rated",
-		    "该企业本月已经评价过了，不能再生成评价链接", NULL) :
+		    "该企业本月已经评价过（或已下发督办意见），不能再生成评价链接", NULL) :
 		    web_fail(w, 422, "invalid", "该企业还没有包抓（包保）干部，"
 		    "请先指派", NULL);
 	}
@@ -888,7 +900,7 @@ enterprise_links_post(struct web *w)
 		if (r != LINK_OK) {
 			json_array_append_new(skipped, json_pack("{sI ss ss}",
 			    "enterprise_id", (json_int_t)id, "name", name, "why",
-			    r == LINK_RATED ? "本月已评价" : "没有包抓干部"));
+			    r == LINK_RATED ? "本月已评价或已督办" : "没有包抓干部"));
 			r = DB_OK;
 			continue;
 		}

@@ -593,9 +593,30 @@ describe('monthly rating of the patron', () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.month, thisMonth());
     const withPatron = (await list()).filter((e) => e.lead || e.keep);
-    assert.equal(r.body.links.length + r.body.skipped.filter((s) => s.why === '本月已评价').length, withPatron.length);
-    assert.ok(r.body.skipped.some((s) => s.why === '本月已评价'));
+    assert.equal(r.body.links.length + r.body.skipped.filter((s) => s.why === '本月已评价或已督办').length, withPatron.length);
+    assert.ok(r.body.skipped.some((s) => s.why === '本月已评价或已督办'));
     const html = await (await (await as('leader')).get('/enterprises/links')).text();
     assert.ok(html.includes('生成本月评价链接'));
+  });
+
+  test('a spot-check opinion first: the month\'s unused link is revoked and no new one is issued (one opinion)', async () => {
+    const s = (await getJson(await as('leader'), `/api/v1/enterprises/spotcheck?month=${thisMonth()}`)).sample;
+    let target = null;
+    for (const x of s) {
+      const full = await one(x.id);
+      if (full.matters.some((m) => m.type === 'supervision_opinion')) continue;
+      if (full.ratings.some((r) => r.month === thisMonth() && r.rated)) continue;
+      target = x;
+      break;
+    }
+    assert.ok(target, 'a sampled enterprise without an opinion or a rating this month');
+    const l = await link(target.id);
+    assert.equal(l.status, 201, JSON.stringify(l.body));
+    const c = await call(await as('leader'), 'POST', '/api/v1/enterprises/spotcheck', { month: thisMonth(), enterprise_id: target.id, result: 'differs', level: 'unsatisfied' });
+    assert.equal(c.status, 201);
+    assert.equal(c.body.opinion_opened, true);
+    assert.equal((await rate(l.body.token, 1)).status, 410, 'the link was revoked');
+    assert.equal((await link(target.id)).status, 409);
+    assert.equal((await opinions(target.id)).length, 1);
   });
 });
