@@ -538,6 +538,7 @@ enterprise_import_post(struct web *w)
 		    "文件中有错误，没有导入任何数据。请按下面的提示修改后重新导入",
 		    "file");
 	w->model = NULL;
+	w->tmpl = "enterprise_import";
 	(void)enterprise_import_form(w);
 	return 200;
 }

@@ -449,6 +449,32 @@ describe('import of the responsibility lists', () => {
     assert.equal(await count(), before);
   });
 
+  test('the import page: a dry run shows what would happen and stores nothing; then it imports', async () => {
+    const c = await as('staff');
+    const name = uniq('页面试导入合作社');
+    const csv = LIST1([`1,${name},西渠村,${memberMe.name},页面联系人 13900000077,`]);
+    const send = async (dry) => {
+      const page = await (await c.get('/enterprises/import')).text();
+      const fd = new FormData();
+      fd.append('csrf', page.match(/name="csrf" value="([^"]+)"/)[1]);
+      if (dry) fd.append('dry_run', '1');
+      fd.append('file', new Blob([csv], { type: 'text/csv' }), '包抓清单.csv');
+      return c.req('POST', '/enterprises/import', { body: fd, csrf: false });
+    };
+    const before = await count();
+    let res = await send(true);
+    assert.equal(res.status, 200);
+    let html = mainOf(await res.text());
+    assert.ok(html.includes('试导入结果（未保存）') && pageHas(html, name) && html.includes('新增'));
+    assert.equal(await count(), before);
+    res = await send(false);
+    assert.equal(res.status, 200);
+    html = mainOf(await res.text());
+    assert.ok(html.includes('已导入'));
+    assert.equal(await count(), before + 1);
+    assert.equal((await list()).find((e) => e.name === name).phone, '139****0077');
+  });
+
   test('the import page shows the refusal, keeps CSRF, and stores nothing', async () => {
     const c = await as('leader');
     const page = await (await c.get('/enterprises/import')).text();
