@@ -646,3 +646,30 @@ describe('monthly rating of the patron', () => {
     assert.equal((await opinions(target.id)).length, 1);
   });
 });
+
+// ---------------------------------------------------------------- every page form, as a browser sends it
+
+test('the page forms: assign, raise, issue a link, the month\'s links, a spot-check', async () => {
+  const c = await as('leader');
+  const e = await created();
+  let res = await c.submit(`/enterprises/${e.id}`, { op: 'patron', role: 'keep', person_id: String(staffMe.person_id), from_on: cnDay() });
+  assert.equal(res.status, 303);
+  assert.equal((await one(e.id)).keep, staffMe.name);
+  res = await c.submit(`/enterprises/${e.id}`, { op: 'problem', title: '页面登记的诉求', source: 'patron', body: '' });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('location'), /^\/matters\/\d+$/);
+  res = await c.submit(`/enterprises/${e.id}/link`, {}, { from: `/enterprises/${e.id}` });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /id="rating-url">[^<]*\/r\/[A-Za-z0-9_-]{43}</);
+  res = await c.submit('/enterprises/links', {});
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /qr\.svg/);
+  const sample = (await getJson(c, `/api/v1/enterprises/spotcheck?month=${thisMonth()}`)).sample;
+  res = await c.submit('/enterprises/spotcheck', { month: thisMonth(), enterprise_id: String(sample[0].id), result: 'unreachable', level: 'basic', note: '电话未接通' }, { from: '/enterprises/spotcheck' });
+  assert.equal(res.status, 303);
+  const after = (await getJson(c, `/api/v1/enterprises/spotcheck?month=${thisMonth()}`)).sample.find((x) => x.id === sample[0].id);
+  assert.equal(after.check.result, 'unreachable');
+  res = await c.submit(`/enterprises/${e.id}`, { op: 'nonsense' });
+  assert.equal(res.status, 400);
+});
+
