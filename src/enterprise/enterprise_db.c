@@ -16,6 +16,7 @@
 enum ent_sql {
 	ENT_SQL_INSERT,
 	ENT_SQL_FILL,
+	ENT_SQL_UPDATE,
 	ENT_SQL_BY_NAME,
 	ENT_SQL_LIST,
 	ENT_SQL_GET,
@@ -84,6 +85,15 @@ static const char *const ent_sql[ENT_SQL__MAX] = {
 	    " tel_mask = coalesce(?8, tel_mask),"
 	    " tel_enc = coalesce(?9, tel_enc), updated_at = ?10"
 	    " WHERE township_id = ?1 AND id = ?2",
+	[ENT_SQL_UPDATE] =
+	    "UPDATE enterprise SET village_id = ?3, name = ?4, kind = ?5,"
+	    " place = ?6, contact = ?7,"
+	    " phone_mask = coalesce(?8, phone_mask),"
+	    " phone_enc = coalesce(?9, phone_enc),"
+	    " tel_mask = coalesce(?10, tel_mask),"
+	    " tel_enc = coalesce(?11, tel_enc), note = ?12, updated_at = ?13"
+	    " WHERE township_id = ?1 AND id = ?2"
+	    " AND (?14 IS NULL OR village_id = ?14)",
 	[ENT_SQL_BY_NAME] =
 	    "SELECT e.id FROM enterprise e" IN_SCOPE " AND e.name = ?3",
 	[ENT_SQL_LIST] =
@@ -318,6 +328,41 @@ ent_fill(struct db *db, const struct scope *sc, int64_t id,
 		return rc;
 	return audit_write(db, who, "enterprise.fill", "enterprise", id, true,
 	    NULL);
+}
+
+int
+ent_update(struct db *db, const struct scope *sc, int64_t id,
+    const struct ent_in *in, struct arena *a, const struct audit_actor *who,
+    int64_t now)
+{
+	struct db_stmt	*st = stmt(db, ENT_SQL_UPDATE);
+	char		 at[TIME_ISO_LEN];
+	json_t		*d;
+	int		 rc;
+
+	time_iso_utc(now, at);
+	db_bind_int64(st, 1, sc->township_id);
+	db_bind_int64(st, 2, id);
+	db_bind_id(st, 3, in->village_id);
+	db_bind_text(st, 4, in->name);
+	db_bind_text(st, 5, in->kind);
+	db_bind_text(st, 6, in->place ? in->place : "");
+	db_bind_text(st, 7, in->contact ? in->contact : "");
+	bind_phone(st, 8, a, in->phone);
+	bind_phone(st, 10, a, in->tel);
+	db_bind_text(st, 12, in->note ? in->note : "");
+	db_bind_text(st, 13, at);
+	db_bind_id(st, 14, sc->village_id);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	/* What changed is in the record; phones are never audited. */
+	d = json_pack("{ss ss sI sb sb}", "name", in->name, "kind", in->kind,
+	    "village_id", (json_int_t)in->village_id, "phone", in->phone !=
+	    NULL, "tel", in->tel != NULL);
+	rc = audit_write(db, who, "enterprise.update", "enterprise", id, true,
+	    d);
+	json_decref(d);
+	return rc;
 }
 
 int64_t

@@ -41,6 +41,10 @@ int	 ent_create(struct db *, const struct scope *, const struct ent_in *,
 int	 ent_fill(struct db *, const struct scope *, int64_t id,
 	    const struct ent_in *, struct arena *, const struct audit_actor *,
 	    int64_t now);
+/* Change an enterprise in scope; NULL phones keep the stored ones. */
+int	 ent_update(struct db *, const struct scope *, int64_t id,
+	    const struct ent_in *, struct arena *, const struct audit_actor *,
+	    int64_t now);
 /* The id of the enterprise called "name" in scope, 0 if none, or < 0. */
 int64_t	 ent_by_name(struct db *, const struct scope *, const char *name);
 

@@ -131,33 +131,60 @@ enum { E_NAME, E_KIND, E_VILLAGE, E_PLACE, E_CONTACT, E_PHONE, E_TEL, E_NOTE,
 int
 enterprise_form(struct web *w)
 {
-	json_t	*vs;
+	json_t	*vs, *cur = NULL;
+	int64_t	 id = web_param_id(w, "id"), village = w->scope.village_id;
+	bool	 editing = kv_get(&w->params, "id") != NULL;
+	char	 vid[24] = "";
 	int	 rc;
 
-	if ((vs = org_village_options(w->db, &w->scope, &rc)) == NULL)
+	if (editing && (id == 0 || (cur = ent_get(w->db, &w->scope, id,
+	    &rc)) == NULL))
+		return id && rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+	if (cur != NULL && (village = json_integer_value(json_object_get(cur,
+	    "village_id"))) != 0)
+		snprintf(vid, sizeof(vid), "%" PRId64, village);
+	if ((vs = org_village_options(w->db, &w->scope, &rc)) == NULL) {
+		json_decref(cur);
 		return web_db_fail(w, rc);
-	w->model = json_pack("{s{ss ss ss ss ss ss ss ss} s{so so}}",
-	    "form", "name", "", "kind", "", "village_id", "", "place", "",
-	    "contact", "", "phone", "", "tel", "", "note", "",
-	    "options", "kind", label_opts(ent_kinds, NULL), "village_id",
-	    opt_villages(vs, w->scope.village_id));
+	}
+#define CUR(k)	(cur ? json_string_value(json_object_get(cur, k)) : "")
+	w->model = json_pack("{sb sI s{ss ss ss ss ss ss ss ss} s{so so}}",
+	    "editing", editing, "id", (json_int_t)id,
+	    "form", "name", CUR("name"), "kind", CUR("kind"), "village_id", vid,
+	    "place", CUR("place"), "contact", CUR("contact"), "phone", "",
+	    "tel", "", "note", CUR("note"),
+	    "options", "kind", label_opts(ent_kinds, cur ? CUR("kind") : NULL),
+	    "village_id", opt_villages(vs, village));
+#undef CUR
 	json_decref(vs);
+	json_decref(cur);
 	return 200;
 }
 
 int
 enterprise_create(struct web *w)
 {
+	static const char *const sealed[] = { "phone", "tel", NULL };
 	struct field		 f[E__MAX];
 	struct value		 v[E__MAX];
 	struct ent_in		 in;
 	struct scope		 town = { w->scope.township_id, 0 };
 	struct audit_actor	 who = web_audit_actor(w);
-	int64_t			 id = 0, known;
+	int64_t			 id = web_param_id(w, "id"), known;
+	bool			 editing = kv_get(&w->params, "id") != NULL;
+	json_t			*cur;
 	int			 st, rc;
 
+	if (editing && id == 0)
+		return web_not_found(w);
 	memcpy(f, ent_fields, sizeof(f));
 	f[E_KIND].enums = ent_names(ent_kinds);
+	if (editing) {
+		if ((cur = ent_get(w->db, &w->scope, id, &rc)) == NULL)
+			return rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+		input_patch(w, cur, f, E__MAX, sealed);
+		json_decref(cur);
+	}
 	if ((st = input_check(w, f, E__MAX, v)) != 0)
 		return st;
 	memset(&in, 0, sizeof(in));
@@ -173,7 +200,7 @@ enterprise_create(struct web *w)
 	/* Names are unique in the township, whoever can see the other. */
 	if ((known = ent_by_name(w->db, &town, v[E_NAME].s)) < 0)
 		return web_db_fail(w, (int)known);
-	if (known > 0)
+	if (known > 0 && known != id)
 		return web_fail(w, 422, "duplicate",
 		    "「企业名称」已登记，请勿重复登记", "name");
 	in.name = v[E_NAME].s;
@@ -185,13 +212,18 @@ enterprise_create(struct web *w)
 	in.note = v[E_NOTE].present ? v[E_NOTE].s : "";
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
-	rc = ent_create(w->db, &w->scope, &in, &w->req->arena, &who, w->now,
-	    &id);
+	if (editing)
+		rc = ent_update(w->db, &w->scope, id, &in, &w->req->arena,
+		    &who, w->now);
+	else
+		rc = ent_create(w->db, &w->scope, &in, &w->req->arena, &who,
+		    w->now, &id);
 	if ((rc = db_end(w->db, rc)) != DB_OK)
 		return web_db_fail(w, rc);
 	if ((w->model = ent_get(w->db, &w->scope, id, &rc)) == NULL)
 		return web_db_fail(w, rc < 0 ? rc : DB_UNAVAIL);
-	return web_done(w, 201, web_printf(w, "/enterprises/%" PRId64, id));
+	return web_done(w, editing ? 200 : 201, web_printf(w,
+	    "/enterprises/%" PRId64, id));
 }
 
 /* The current patrons as options: [{value, label, selected}]. */

@@ -148,6 +148,8 @@ const struct route routes[] = {
 { GET,  "/enterprises/links",   GET,  NULL,                             enterprise_links_page, "enterprise_links", "每月满意度测评", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
 { POST, "/enterprises/links",   POST, "/api/v1/enterprises/links",      enterprise_links_post, NULL,           "每月满意度测评", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
 { POST, "/enterprises/:id/link", POST, "/api/v1/enterprises/:id/link",  enterprise_link_post, "rating_link",   "评价链接",    ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/:id/edit", GET, NULL,                             enterprise_form,     "enterprise_form", "修改企业",   ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ POST, "/enterprises/:id/edit", PATCH, "/api/v1/enterprises/:id",      enterprise_create,   NULL,             "修改企业",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
 { GET,  "/enterprises/:id",     GET,  "/api/v1/enterprises/:id",        enterprise_show,     "enterprise",     "企业详情",    ENT_READ,   SCOPE_VILLAGE,  ROUTE_CACHE },
 { POST, "/enterprises/:id",     POST, "/api/v1/enterprises/:id/patrons", enterprise_post,    NULL,             "企业详情",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   POST, "/api/v1/enterprises/:id/visits", enterprise_visit_post, NULL,           NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },

@@ -124,6 +124,33 @@ describe('registration', () => {
     assert.equal(await count(), before + 1);
   });
 
+  test('editing: PATCH changes what it names and keeps the sealed phones; scope, duplicates, CSRF', async () => {
+    const p = phone();
+    const e = await created({ phone: p });
+    const c = await as('leader');
+    let r = await call(c, 'PATCH', `/api/v1/enterprises/${e.id}`, { place: '二组新址', kind: 'company' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.place, '二组新址');
+    assert.equal(r.body.kind, 'company');
+    assert.equal(r.body.name, e.name);
+    assert.equal(r.body.phone, e.phone, 'the phone is kept');
+    const other = await created({ name: uniq('另一家企业') });
+    const before = JSON.stringify(await one(e.id));
+    assert422(await call(c, 'PATCH', `/api/v1/enterprises/${e.id}`, { name: other.name }), 'name', 'duplicate');
+    assert422(await call(c, 'PATCH', `/api/v1/enterprises/${e.id}`, { kind: 'bank' }), 'kind', 'kind');
+    assert.equal((await c.req('PATCH', `/api/v1/enterprises/${e.id}`, { json: { place: 'x' }, csrf: false })).status, 403);
+    const xq = (await list()).find((x) => x.village_id === xiqu.id);
+    assert.equal((await call(await as('village'), 'PATCH', `/api/v1/enterprises/${xq.id}`, { place: '越权修改' })).status, 404);
+    assert.equal(JSON.stringify(await one(e.id)), before, 'nothing changed');
+    const page = await (await c.get(`/enterprises/${e.id}/edit`)).text();
+    assert.ok(pageHas(page, '二组新址') && page.includes('留空则不修改'));
+    const res = await c.submit(`/enterprises/${e.id}/edit`, { name: e.name, kind: 'shop', village_id: String(longzui.id), place: '页面修改', contact: '', phone: '', tel: '', note: '' });
+    assert.equal(res.status, 303);
+    const after = await one(e.id);
+    assert.equal(after.place, '页面修改');
+    assert.equal(after.phone, e.phone);
+  });
+
   test('a refused page form comes back with the typed values and the message', async () => {
     const c = await as('leader');
     const res = await c.submit('/enterprises/new', { name: '保留输入测试名', kind: '', place: '原样保留的场所' });
