@@ -190,6 +190,11 @@ test('a bad review opens one 差评整改 for the window lead, due in 15 working
   const span = Number(sql(`SELECT julianday(due_on) - julianday(clock_from) FROM matter WHERE id = ${rv.rect_id}`));
   assert.ok(span >= 19 && span <= 42, `15 working days (${span} calendar days)`);
   assert.equal(sql(`SELECT stage FROM matter WHERE id = ${rv.rect_id}`), 'rectify');
+  for (const path of [`/matters/${rv.rect_id}`, `/matters/${rv.rect_id}/print`, '/matters?type=rectification']) {
+    const pg = await (await as('leader')).get(path);
+    assert.equal(pg.status, 200, path);
+    assert.match(await pg.text(), /差评整改/);
+  }
   const home = await getJson(await as('leader'), '/api/v1/home');
   assert.ok(home.todos.matters.some((x) => x.id === rv.rect_id), 'in the window lead\'s to-dos');
   assert.equal(Number(sql(`SELECT count(*) FROM rating_firing WHERE matter_id = ${rv.rect_id}`)), 1);
@@ -526,6 +531,10 @@ test('查找整改问题台账: a problem with owner and deadline, cleared with 
   assert.ok(list.items.some((x) => x.id === r.body.id));
   const page = await (await L.get('/matters?type=window_problem')).text();
   assert.ok(!page.includes('<script>alert(1)') && pageHas(page, HOSTILE));
+  for (const path of [`/matters/${r.body.id}`, `/matters/${r.body.id}/print`]) {
+    const pg = await L.get(path);
+    assert.equal(pg.status, 200, path);
+  }
   assert.equal((await call(L, 'POST', `/api/v1/matters/${r.body.id}/reply`, { note: '已上墙公示' })).status, 200);
   const close = await call(L, 'POST', `/api/v1/matters/${r.body.id}/close`, { closing: 'cleared' });
   assert.equal(close.status, 422, 'evidence first');
