@@ -38,6 +38,7 @@ OBJS = \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
 	src/cli/demo_enterprise.o \
+	src/cli/demo_window.o \
 	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
@@ -50,7 +51,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
-	tests/unit/test-enterprise
+	tests/unit/test-enterprise tests/unit/test-rating
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
