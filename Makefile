@@ -26,11 +26,19 @@ OBJS = \
 	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/petition/weekly_db.o src/petition/weekly_web.o \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
+	src/enterprise/enterprise.o src/enterprise/enterprise_db.o \
+	src/enterprise/enterprise_types.o src/enterprise/enterprise_import.o \
+	src/enterprise/enterprise_web.o src/enterprise/enterprise_rating.o \
+	src/rating/rating.o src/rating/rating_db.o src/rating/rating_web.o \
+	src/rating/qr.o \
+	src/window/window.o src/window/window_db.o src/window/window_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o src/web/download.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
+	src/cli/demo_enterprise.o \
+	src/cli/demo_window.o \
 	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
@@ -43,7 +51,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
-	tests/unit/test-log
+	tests/unit/test-log tests/unit/test-enterprise tests/unit/test-rating
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

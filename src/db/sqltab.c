@@ -5,12 +5,15 @@
 #include "auth/policy.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
+#include "enterprise/enterprise_db.h"
 #include "matter/calendar_db.h"
 #include "matter/matter_db.h"
 #include "org/org.h"
 #include "petition/roster_db.h"
 #include "petition/weekly_db.h"
+#include "rating/rating_db.h"
 #include "visit/visit_db.h"
+#include "window/window_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -24,4 +27,7 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_CALENDAR] = &calendar_sqltab,
 	[DBM_WEEKLY] = &weekly_sqltab,
 	[DBM_VISIT] = &visit_sqltab,
+	[DBM_ENTERPRISE] = &enterprise_sqltab,
+	[DBM_RATING] = &rating_sqltab,
+	[DBM_WINDOW] = &window_sqltab,
 };

@@ -219,6 +219,17 @@ report_refuse(struct import_report *r, size_t line, const char *column,
 	va_end(ap);
 }
 
+void
+import_report_add(struct import_report *r, size_t line, const char *column,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	report_addv(r, line, false, column, fmt, ap);
+	va_end(ap);
+}
+
 /*
  * Bytes of blank at "s": ASCII space, tab, CR and LF, and the blanks that
  * come with Chinese text: U+3000 (full-width space), U+00A0, U+200B and a
@@ -705,6 +716,27 @@ seen_add(struct arena *a, struct seen **tab, const char *key, size_t line)
 	return 0;
 }
 
+const char *
+import_header(struct arena *a, const char *s)
+{
+	return header_clean(a, s);
+}
+
+const char *
+import_forbidden(struct arena *a, const char *header)
+{
+	char	*clean = header_clean(a, header), *lower;
+
+	lower = ascii_lower(a, clean);
+	if (contains_any(lower, password_words))
+		return "password_column";
+	lower = ascii_lower(a, header_key(a, clean));
+	if (contains_any(lower, account_words) ||
+	    equals_any(lower, account_names))
+		return "account_column";
+	return NULL;
+}
+
 /* The cell of column "c" in the current record, trimmed; "" if none. */
 static const char *
 cell(struct ctx *c, int col)
@@ -725,7 +757,7 @@ colname(struct ctx *c, int col)
 static void
 check_header(struct ctx *c)
 {
-	char	*lower, *key;
+	char	*key;
 	size_t	 i, j;
 	int	 col;
 
@@ -737,8 +769,8 @@ check_header(struct ctx *c)
 
 	/* Password columns first: the file is refused whatever else. */
 	for (i = 0; i < c->ncols; i++) {
-		lower = ascii_lower(c->a, c->colname[i]);
-		if (contains_any(lower, password_words)) {
+		if (str_eq(import_forbidden(c->a, c->colname[i]),
+		    "password_column")) {
 			report_refuse(c->rep, c->line, c->colname[i],
 			    "文件含有“密码”列（第%zu列），系统拒绝导入密码。"
 			    "请删除该列后重新导入；账号由系统管理员创建，"
@@ -749,9 +781,7 @@ check_header(struct ctx *c)
 		}
 	}
 	for (i = 0; i < c->ncols; i++) {
-		lower = ascii_lower(c->a, header_key(c->a, c->colname[i]));
-		if (contains_any(lower, account_words) ||
-		    equals_any(lower, account_names)) {
+		if (import_forbidden(c->a, c->colname[i]) != NULL) {
 			report_refuse(c->rep, c->line, c->colname[i],
 			    "文件含有“账号”列（第%zu列）：这里只导入人员信息，"
 			    "不导入账号。请删除该列后重新导入；账号由系统管理员"
@@ -1260,9 +1290,8 @@ import_decode(struct arena *a, const char *data, size_t len, char **out,
 	return 0;
 }
 
-/* Files that are not CSV at all, by their first bytes. */
-static const char *
-not_csv(const char *data, size_t len)
+const char *
+import_not_csv(const char *data, size_t len)
 {
 	if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
 		return "这是 Excel 工作簿（.xlsx），不是 CSV 文件。请在 Excel "
@@ -1298,7 +1327,7 @@ import_parse(struct arena *a, const char *data, size_t len,
 		report_add(rep, 0, NULL, "文件是空的。");
 		return IMPORT_INVALID;
 	}
-	if ((bad = not_csv(data, len)) != NULL) {
+	if ((bad = import_not_csv(data, len)) != NULL) {
 		report_add(rep, 0, NULL, "%s", bad);
 		return IMPORT_INVALID;
 	}

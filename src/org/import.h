@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/compat.h"
 #include "org/org.h"
 #include "org/scope.h"
 
@@ -53,6 +54,9 @@ struct import_report {
 
 void	 import_report_init(struct import_report *);
 void	 import_report_release(struct import_report *);
+/* Add an error: "第N行：「列」..." (line 0: the whole file). */
+void	 import_report_add(struct import_report *, size_t line,
+	    const char *column, const char *fmt, ...) PRINTFLIKE(4, 5);
 
 /* One valid row: the person to save and the row it came from. */
 struct import_person {
@@ -70,6 +74,17 @@ struct import_person {
 int	 import_decode(struct arena *, const char *data, size_t len,
 	    char **out, size_t *outlen, const char **enc, char *why,
 	    size_t whylen);
+
+/*
+ * Shared with the other imports (enterprise lists): a file that is a
+ * workbook rather than CSV gets a Chinese explanation (NULL: it may be
+ * CSV); a header as the user wrote it without blanks (for messages and
+ * matching: "经营\n场所" is "经营场所"); and a column that must never be
+ * imported: "password_column", "account_column", or NULL.
+ */
+const char	*import_not_csv(const char *data, size_t len);
+const char	*import_header(struct arena *, const char *header);
+const char	*import_forbidden(struct arena *, const char *header);
 
 /*
  * Parse and check a whole file without a database.  "villages" is the

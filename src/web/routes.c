@@ -9,13 +9,16 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "enterprise/enterprise_web.h"
 #include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
 #include "petition/petition_web.h"
 #include "petition/roster_web.h"
 #include "petition/weekly_web.h"
+#include "rating/rating_web.h"
 #include "visit/visit_web.h"
+#include "window/window_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -132,6 +135,50 @@ const struct route routes[] = {
 { POST, "/visits/coverage",     PATCH, "/api/v1/visits/round",          visit_round_save,    NULL,             "走访覆盖",    ROLE_LEADER, SCOPE_TOWNSHIP, 0 },
 { GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
 { GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+
+/* Enterprises and their patrons (干部进企业): village cadres see their village's. */
+{ GET,  "/enterprises",         GET,  "/api/v1/enterprises",            enterprise_list_page, "enterprises",   "企业包抓",    ENT_READ,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ GET,  "/enterprises/new",     GET,  NULL,                             enterprise_form,     "enterprise_form", "登记企业",   ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ POST, "/enterprises/new",     POST, "/api/v1/enterprises",            enterprise_create,   NULL,             "登记企业",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ GET,  "/enterprises/import",  GET,  NULL,                             enterprise_import_form, "enterprise_import", "导入责任清单", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/import",  POST, "/api/v1/enterprises/import",     enterprise_import_post, NULL,          "导入责任清单", ENT_IMPORT, SCOPE_TOWNSHIP, ROUTE_UPLOAD },
+{ GET,  "/enterprises/report",  GET,  "/api/v1/enterprises/report",     enterprise_report_page, "enterprise_report", "包抓干部月报", ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/spotcheck", GET, "/api/v1/enterprises/spotcheck", enterprise_spotcheck_page, "enterprise_spotcheck", "满意度抽查", ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/spotcheck", POST, "/api/v1/enterprises/spotcheck", enterprise_spotcheck_post, NULL,      "满意度抽查",  ENT_REPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/links",   GET,  NULL,                             enterprise_links_page, "enterprise_links", "每月满意度测评", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/links",   POST, "/api/v1/enterprises/links",      enterprise_links_post, NULL,           "每月满意度测评", ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ POST, "/enterprises/:id/link", POST, "/api/v1/enterprises/:id/link",  enterprise_link_post, "rating_link",   "评价链接",    ENT_IMPORT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/enterprises/:id/edit", GET, NULL,                             enterprise_form,     "enterprise_form", "修改企业",   ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ POST, "/enterprises/:id/edit", PATCH, "/api/v1/enterprises/:id",      enterprise_create,   NULL,             "修改企业",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ GET,  "/enterprises/:id",     GET,  "/api/v1/enterprises/:id",        enterprise_show,     "enterprise",     "企业详情",    ENT_READ,   SCOPE_VILLAGE,  ROUTE_CACHE },
+{ POST, "/enterprises/:id",     POST, "/api/v1/enterprises/:id/patrons", enterprise_post,    NULL,             "企业详情",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/enterprises/:id/visits", enterprise_visit_post, NULL,           NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/enterprises/:id/problems", enterprise_problem_post, NULL,       NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
+/* Ratings (好差评): public token pages; the window service. */
+{ GET,  "/r/thanks",            GET,  NULL,                             rating_thanks,       "rating_thanks",  "评价已提交",  0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/r/:token/qr.svg",     GET,  NULL,                             rating_qr,           NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/r/:token",            GET,  "/api/v1/r/:token",               rating_page,         "rating_page",    "评价",        0,          SCOPE_PUBLIC,   0 },
+{ POST, "/r/:token",            POST, "/api/v1/r/:token",               rating_post,         NULL,             "评价",        0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/w/:code/qr.svg",      GET,  NULL,                             window_public_qr,    NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/w/:code",             GET,  "/api/v1/w/:code",                window_public,       "window_public",  "办事评价",    0,          SCOPE_PUBLIC,   0 },
+{ POST, "/w/:code",             POST, "/api/v1/w/:code",                window_public_post,  NULL,             "办事评价",    0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/windows",             GET,  "/api/v1/windows",                window_list_page,    "windows",        "窗口服务好差评", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/stats.xlsx",  GET,  NULL,                             window_stats_export, NULL,             NULL,          WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/stats",       GET,  "/api/v1/windows/stats",          window_stats_page,   "window_stats",   "窗口满意度统计", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/new",         GET,  NULL,                             window_form,         "window_form",    "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/new",         POST, "/api/v1/windows",                window_save_post,    NULL,             "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id",         GET,  "/api/v1/windows/:id",            window_show,         "window",         "窗口详情",    WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id/edit",    GET,  NULL,                             window_form,         "window_form",    "修改窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/edit",    PATCH, "/api/v1/windows/:id",           window_save_post,    NULL,             "修改窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id/poster",  GET,  NULL,                             window_poster,       "window_poster",  "窗口评价二维码", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/absent",  POST, "/api/v1/windows/:id/absent",     window_absent_post,  NULL,             NULL,          WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/problems", POST, "/api/v1/windows/:id/problems",  window_problem_post, NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/records", POST, "/api/v1/windows/:id/records",    window_record_post,  NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/records/:id",         GET,  "/api/v1/records/:id",            window_record_show,  "record",         "办件详情",    WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ POST, "/records/:id/link",    POST, "/api/v1/records/:id/link",       window_link_post,    "rating_link",    "评价链接",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/callback", POST, "/api/v1/rectify/:id/callback",  window_callback_post, "rating_link",   "回访复评",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/rerate",  POST, "/api/v1/rectify/:id/rerate",     window_rerate_post,  "rating_link",    "回访复评",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/decide",  POST, "/api/v1/rectify/:id/decide",     window_decide_post,  NULL,             NULL,          WINDOW_DECIDE, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },

@@ -85,6 +85,9 @@ static const struct {
 } nav_items[] = {
 	{ "/", "首页", ROLE_ANY },
 	{ "/matters", "信访", ROLE_CADRES },
+	{ "/windows", "窗口评价", ROLE_CADRES },
+	{ "/enterprises", "企业", ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF |
+	    ROLE_VILLAGE | ROLE_INSPECTOR },
 	{ "/people", "人员", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/villages", "村组", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/units", "站所", ROLE_CADRES | ROLE_SYSADMIN },
@@ -237,6 +240,11 @@ view_json(struct web *w, int status)
 		body = json_pack("{s{ss ss ss*}}", "error", "code",
 		    w->err.code ? w->err.code : "error", "message",
 		    w->err.message, "field", w->err.field);
+		/* An import refused row by row says which rows (422 only). */
+		if (status == 422 && json_is_object(json_object_get(w->model,
+		    "report")))
+			json_object_set(body, "report", json_object_get(
+			    w->model, "report"));
 	} else if (w->model == NULL && status != 204 && strict) {
 		/* A handler that built nothing (often a json_pack mistake). */
 		error("%s %s: handler built no model", w->req->method_name,
