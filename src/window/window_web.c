@@ -274,9 +274,10 @@ window_record_post(struct web *w)
 int
 window_record_show(struct web *w)
 {
-	int64_t	 id = web_param_id(w, "id"), mid;
-	json_t	*o, *ratings;
-	int	 rc;
+	int64_t		 id = web_param_id(w, "id"), mid;
+	json_t		*o, *ratings, *m;
+	const char	*state;
+	int		 rc;
 
 	if ((o = window_record_get(w->db, &w->scope, id, &rc)) == NULL)
 		return rc == DB_DONE ? web_not_found(w) : web_db_fail(w, rc);
@@ -287,6 +288,24 @@ window_record_show(struct web *w)
 		return web_db_fail(w, rc);
 	}
 	mid = window_rect_of_record(w->db, w->scope.township_id, id);
+	if (mid > 0 && (m = matter_get(w->db, &w->scope, mid,
+	    rating_today(w), &rc)) != NULL) {
+		state = json_string_value(json_object_get(m, "state"));
+		json_object_set_new(o, "rect_state_label", json_copy(
+		    json_object_get(m, "state_label")));
+		json_object_set_new(o, "can_callback", json_boolean(
+		    str_eq(state, "rectified") && web_can(w, WINDOW_EDIT)));
+		json_object_set_new(o, "can_rerate", json_boolean(
+		    str_eq(state, "called_back") && web_can(w, WINDOW_EDIT)));
+		json_object_set_new(o, "can_decide", json_boolean(
+		    str_eq(state, "appealing") && web_can(w, WINDOW_DECIDE)));
+		json_decref(m);
+	} else {
+		json_object_set_new(o, "rect_state_label", json_string(""));
+		json_object_set_new(o, "can_callback", json_false());
+		json_object_set_new(o, "can_rerate", json_false());
+		json_object_set_new(o, "can_decide", json_false());
+	}
 	json_object_set_new(o, "ratings", ratings);
 	json_object_set_new(o, "rated", json_boolean(json_array_size(ratings)
 	    > 0));

@@ -269,8 +269,12 @@ test('申诉复核: the appeal is decided by the leader with a reason; upheld ta
   assert422(await call(L, 'POST', `/api/v1/rectify/${mid}/decide`, { decision: 'upheld' }), 'reason', 'a decision needs its reason');
   assert422(await call(L, 'POST', `/api/v1/rectify/${mid}/decide`, { decision: 'maybe', reason: '理由' }), 'decision', 'a decision is upheld or rejected');
   assert.equal((await getJson(L, `/api/v1/matters/${mid}`)).state, 'appealing', 'nothing changed');
-  const ok = await call(L, 'POST', `/api/v1/rectify/${mid}/decide`, { decision: 'upheld', reason: '调取监控，办理规范' });
-  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  // The leader decides on the record's page; others do not see the form.
+  assert.ok(!(await (await (await as('staff')).get(`/records/${rec.id}`)).text()).includes('id="decide"'));
+  assert.ok((await (await L.get(`/records/${rec.id}`)).text()).includes('id="decide"'));
+  const ok = await L.submit(`/rectify/${mid}/decide`, { decision: 'upheld', reason: '调取监控，办理规范' }, { from: `/records/${rec.id}` });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), `/matters/${mid}`);
   assert.equal((await getJson(L, `/api/v1/matters/${mid}`)).state, 'closed');
   assert.equal(sql(`SELECT closing FROM matter WHERE id = ${mid}`), 'appeal_upheld');
   const rv = await getJson(L, `/api/v1/records/${rec.id}`);
