@@ -32,7 +32,8 @@ OBJS = \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
 	src/cli/user.o \
-	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
+	src/cli/backup.o src/cli/seal.o src/cli/offsite.o \
+	src/cli/drill.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
 
 UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
