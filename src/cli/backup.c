@@ -596,9 +596,13 @@ cmd_backup(int argc, char *argv[])
 	    set_dir(set, sizeof(set), o.file) != 0 ||
 	    backup_path(man, sizeof(man), o.file, BACKUP_MANIFEST) != 0)
 		return EXIT_USAGE;
-	if (access(o.file, F_OK) == 0 || access(man, F_OK) == 0) {
+	/*
+	 * A manifest or sealed copy left beside a DEST that is gone (a
+	 * rolling slot) belongs to no database: the new ones replace them.
+	 */
+	if (access(o.file, F_OK) == 0) {
 		fprintf(stderr, "xiangzhi: '%s' exists; choose a new file\n",
-		    access(o.file, F_OK) == 0 ? o.file : man);
+		    o.file);
 		return EXIT_USER;
 	}
 	t0 = time_mono_ms();

@@ -127,6 +127,7 @@ offsite_seal(const char *file, const char *keyfile, const char *server_key,
 	    backup_path(tmp, sizeof(tmp), out, ".tmp") != 0 ||
 	    backup_path(man, sizeof(man), file, BACKUP_MANIFEST) != 0)
 		return -1;
+	unlink(tmp);	/* a leftover of an interrupted run */
 	if ((f = fopen(tmp, "wbx")) == NULL ||
 	    (w = seal_w_open(f, key)) == NULL) {
 		fprintf(stderr, "xiangzhi: cannot write '%s': %s\n", tmp,
