@@ -1,8 +1,11 @@
 /* db.c: SQLite connections, cached statements, transactions, backup. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -604,7 +607,8 @@ db_snapshot_to(struct db *db, const char *dest,
 {
 	sqlite3_backup	*b;
 	sqlite3		*d = NULL;
-	int		 rc;
+	int		 rc, fd;
+	bool		 made = false;
 
 	if ((rc = sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
 		return fail(db, rc, "snapshot begin");
@@ -615,8 +619,20 @@ db_snapshot_to(struct db *db, const char *dest,
 		rc = DB_ERROR;
 		goto out;
 	}
-	rc = sqlite3_open_v2(dest, &d, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL);
+	/*
+	 * SQLite's open would reuse a file that is there: make it here, new
+	 * and private (an empty file is an empty database).
+	 */
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		log_warn("snapshot: cannot create %s: %s", dest,
+		    strerror(errno));
+		rc = DB_ERROR;
+		goto out;
+	}
+	close(fd);
+	made = true;
+	rc = sqlite3_open_v2(dest, &d, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		log_warn("snapshot: cannot create %s: %s", dest,
 		    d != NULL ? sqlite3_errmsg(d) : "out of memory");
@@ -645,6 +661,9 @@ out:
 	if (d != NULL && sqlite3_close(d) != SQLITE_OK && rc == DB_OK)
 		rc = DB_ERROR;
 	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	/* Half a copy is never left to be taken for a backup. */
+	if (rc != DB_OK && made)
+		unlink(dest);
 	return rc;
 }
 
