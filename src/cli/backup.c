@@ -398,8 +398,9 @@ manifest_read(const char *file, bool *absent)
 	m = json_load_file(path, 0, &e);
 	if (m == NULL || !json_is_object(json_object_get(m, "tables")) ||
 	    !json_is_string(json_object_get(m, "database_sha256")) ||
-	    !json_equal(json_object_get(m, "format"),
-	    json_string(MANIFEST_FORMAT))) {
+	    !json_is_string(json_object_get(m, "format")) ||
+	    strcmp(json_string_value(json_object_get(m, "format")),
+	    MANIFEST_FORMAT) != 0) {
 		fprintf(stderr, "xiangzhi: the manifest '%s' is unreadable or"
 		    " damaged%s%s\n", path, m == NULL ? ": " : "",
 		    m == NULL ? e.text : "");
