@@ -153,7 +153,7 @@ Test(seal, truncation_extension_reordering_and_the_wrong_key_fail)
 {
 	size_t		 n = 3 * SEAL_CHUNK + 999, len;
 	unsigned char	*p = random_bytes(n), *s, *got = malloc(n),
-			*t = malloc(4 * MSG + HEAD), other[SEAL_KEY_BYTES];
+			*t = malloc(5 * MSG + HEAD), other[SEAL_KEY_BYTES];
 	char		 why[300];
 
 	s = seal(p, n, n, &len);
