@@ -102,6 +102,7 @@ describe('backups during a write load', () => {
       assert.match(r.stdout, /verified \(\d+ tables, manifest /);
       backups.push({ dest, ackedBefore: acked.slice(0, before), during: acked.length - before });
     }
+    await register(staff, '最后一次备份之后');	// certainly after the last snapshot
     stop = true;
     const written = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
     assert.ok(written >= 6, `the writers kept writing (${written})`);
