@@ -40,7 +40,8 @@ OBJS = \
 	src/cli/demo_enterprise.o \
 	src/cli/demo_window.o \
 	src/cli/user.o \
-	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
+	src/cli/backup.o src/cli/seal.o src/cli/offsite.o \
+	src/cli/drill.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o
 
 UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
@@ -51,7 +52,8 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
-	tests/unit/test-log tests/unit/test-enterprise tests/unit/test-rating
+	tests/unit/test-log tests/unit/test-enterprise tests/unit/test-rating \
+	tests/unit/test-seal
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

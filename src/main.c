@@ -21,6 +21,9 @@ static const struct {
 	{ "import", cmd_import, "import people from a CSV file" },
 	{ "backup", cmd_backup, "copy the database and its attachments" },
 	{ "restore", cmd_restore, "check a backup and its files, then restore" },
+	{ "drill", cmd_drill, "restore a backup into a scratch directory and prove it" },
+	{ "keygen", cmd_keygen, "make a key file for sealed off-site copies" },
+	{ "unseal", cmd_unseal, "decrypt a sealed off-site copy into a backup" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
 };
 

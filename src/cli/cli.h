@@ -17,6 +17,9 @@ int	 cmd_demo(int, char *[]);
 int	 cmd_user(int, char *[]);
 int	 cmd_backup(int, char *[]);
 int	 cmd_restore(int, char *[]);
+int	 cmd_drill(int, char *[]);
+int	 cmd_keygen(int, char *[]);
+int	 cmd_unseal(int, char *[]);
 int	 cmd_audit(int, char *[]);
 int	 cmd_import(int, char *[]);
 

@@ -1,11 +1,16 @@
 /* db.c: SQLite connections, cached statements, transactions, backup. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
@@ -658,4 +663,236 @@ db_json_rows(struct db_stmt *st, json_t *(*row)(struct db_stmt *), int *rc)
 	while ((r = db_step(st)) == DB_ROW)
 		json_array_append_new(a, row(st));
 	return db_json_finish(st, r, a, rc);
+}
+
+int
+db_snapshot_to(struct db *db, const char *dest,
+    int (*fn)(struct db *, void *), void *arg)
+{
+	sqlite3_backup	*b;
+	sqlite3		*d = NULL;
+	int		 rc, fd;
+	bool		 made = false;
+
+	if ((rc = sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(db, rc, "snapshot begin");
+	/* The first read fixes the snapshot that both fn and the copy see. */
+	if ((rc = db_ping(db)) != 0)
+		goto out;
+	if (fn != NULL && fn(db, arg) != 0) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	/*
+	 * SQLite's open would reuse a file that is there: make it here, new
+	 * and private (an empty file is an empty database).
+	 */
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		log_warn("snapshot: cannot create %s: %s", dest,
+		    strerror(errno));
+		rc = DB_ERROR;
+		goto out;
+	}
+	close(fd);
+	made = true;
+	rc = sqlite3_open_v2(dest, &d, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		log_warn("snapshot: cannot create %s: %s", dest,
+		    d != NULL ? sqlite3_errmsg(d) : "out of memory");
+		rc = DB_UNAVAIL;
+		goto out;
+	}
+	/*
+	 * One step copies every page under the read transaction already
+	 * open on the source, so a write elsewhere cannot restart it.
+	 */
+	if ((b = sqlite3_backup_init(d, "main", db->h, "main")) == NULL) {
+		log_warn("snapshot: %s", sqlite3_errmsg(d));
+		rc = DB_ERROR;
+		goto out;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_warn("snapshot to %s: %s", dest, sqlite3_errstr(rc));
+		rc = classify(rc);
+		goto out;
+	}
+	rc = sqlite3_exec(d, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	rc = rc == SQLITE_OK ? DB_OK : fail(db, rc, "snapshot journal mode");
+out:
+	if (d != NULL && sqlite3_close(d) != SQLITE_OK && rc == DB_OK)
+		rc = DB_ERROR;
+	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	/* Half a copy is never left to be taken for a backup. */
+	if (rc != DB_OK && made)
+		unlink(dest);
+	return rc;
+}
+
+/* An identifier, double-quoted, for a name that came from the schema. */
+static void
+quote_ident(struct buf *b, const char *name)
+{
+	buf_addc(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *name);
+	}
+	buf_addc(b, '"');
+}
+
+static void
+hash_u64(crypto_hash_sha256_state *h, uint64_t v)
+{
+	unsigned char	 be[8];
+	int		 i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		be[i] = (unsigned char)(v & 0xff);
+	crypto_hash_sha256_update(h, be, sizeof(be));
+}
+
+/* One value: a type byte, then its bytes (length-prefixed when variable). */
+static void
+hash_value(crypto_hash_sha256_state *h, sqlite3_stmt *st, int i)
+{
+	unsigned char	 t = (unsigned char)sqlite3_column_type(st, i);
+	double		 r;
+	uint64_t	 u;
+	const void	*p;
+	size_t		 n;
+
+	crypto_hash_sha256_update(h, &t, 1);
+	switch (t) {
+	case SQLITE_INTEGER:
+		hash_u64(h, (uint64_t)sqlite3_column_int64(st, i));
+		break;
+	case SQLITE_FLOAT:
+		r = sqlite3_column_double(st, i);
+		memcpy(&u, &r, sizeof(u));
+		hash_u64(h, u);
+		break;
+	case SQLITE_TEXT:
+	case SQLITE_BLOB:
+		p = t == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i) :
+		    sqlite3_column_blob(st, i);
+		n = (size_t)sqlite3_column_bytes(st, i);
+		hash_u64(h, n);
+		if (n > 0)
+			crypto_hash_sha256_update(h, p, n);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The statement that reads "table" in a canonical order.  This is the one
+ * place SQL text is put together at run time: the names come from the
+ * database's own schema, never from input, and are quoted.
+ */
+static int
+table_query(struct db *db, const char *table, crypto_hash_sha256_state *h,
+    sqlite3_stmt **out)
+{
+	static const char cols_sql[] = "SELECT name FROM pragma_table_info(?1)"
+	    " ORDER BY pk = 0, pk, cid";
+	struct buf	 sel = BUF_INIT, ord = BUF_INIT;
+	sqlite3_stmt	*c;
+	const char	*name;
+	int		 rc, n = 0;
+
+	*out = NULL;
+	if ((rc = sqlite3_prepare_v2(db->h, cols_sql, -1, &c, NULL)) !=
+	    SQLITE_OK)
+		return fail(db, rc, "table columns");
+	sqlite3_bind_text(c, 1, table, -1, SQLITE_STATIC);
+	buf_adds(&sel, "SELECT ");
+	while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(c, 0);
+		hash_u64(h, strlen(name));
+		crypto_hash_sha256_update(h, (const unsigned char *)name,
+		    strlen(name));
+		if (n++ > 0) {
+			buf_adds(&sel, ", ");
+			buf_adds(&ord, ", ");
+		}
+		quote_ident(&sel, name);
+		quote_ident(&ord, name);
+		buf_adds(&ord, " COLLATE BINARY");
+	}
+	sqlite3_finalize(c);
+	if (rc != SQLITE_DONE || n == 0) {
+		buf_release(&sel);
+		buf_release(&ord);
+		return rc != SQLITE_DONE ? fail(db, rc, "table columns") :
+		    DB_ERROR;
+	}
+	buf_adds(&sel, " FROM ");
+	quote_ident(&sel, table);
+	buf_adds(&sel, " ORDER BY ");
+	buf_add(&sel, ord.data, ord.len);
+	buf_release(&ord);
+	if (buf_err(&sel) != 0) {
+		buf_release(&sel);
+		return DB_ERROR;
+	}
+	rc = sqlite3_prepare_v2(db->h, sel.data, -1, out, NULL);
+	buf_release(&sel);
+	return rc == SQLITE_OK ? DB_OK : fail(db, rc, "table read");
+}
+
+static int
+table_hash(struct db *db, const char *table, int64_t *rows,
+    unsigned char sha[32])
+{
+	crypto_hash_sha256_state h;
+	sqlite3_stmt	*st;
+	int		 rc, i, n;
+
+	*rows = 0;
+	crypto_hash_sha256_init(&h);
+	if ((rc = table_query(db, table, &h, &st)) != DB_OK)
+		return rc;
+	n = sqlite3_column_count(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			hash_value(&h, st, i);
+		(*rows)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(db, rc, "table read");
+	crypto_hash_sha256_final(&h, sha);
+	return DB_OK;
+}
+
+int
+db_table_hashes(struct db *db, db_table_fn fn, void *arg)
+{
+	static const char list_sql[] = "SELECT name FROM sqlite_schema"
+	    " WHERE type = 'table' AND name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'"
+	    " AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name";
+	sqlite3_stmt	*st;
+	unsigned char	 sha[32];
+	int64_t		 rows;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(db->h, list_sql, -1, &st, NULL)) !=
+	    SQLITE_OK)
+		return fail(db, rc, "table list");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (table_hash(db, name, &rows, sha) != DB_OK ||
+		    fn(name, rows, sha, arg) != 0) {
+			sqlite3_finalize(st);
+			return DB_ERROR;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DB_OK : fail(db, rc, "table list");
 }

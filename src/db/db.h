@@ -97,6 +97,29 @@ void	 db_fault_clear(struct db *);	/* a new request starts clean */
 int	 db_exec_script(struct db *, const char *sql);
 /* A consistent copy of the database to "dest" (VACUUM INTO). */
 int	 db_backup_to(struct db *, const char *dest);
+/*
+ * A page-for-page copy of one snapshot to "dest" (a new file): inside one
+ * read transaction, "fn" runs first (it sees exactly what is copied; a
+ * manifest of the tables) and then the online backup API copies that same
+ * snapshot, while other connections go on writing.  The copy is left in
+ * rollback-journal mode, one self-contained file.  DB_OK, or < 0 (also
+ * when "fn" returns nonzero).
+ */
+int	 db_snapshot_to(struct db *, const char *dest,
+	    int (*fn)(struct db *, void *), void *arg);
+
+/*
+ * Every ordinary table (FTS shadow tables included, virtual tables and
+ * sqlite_stat* left out), by name: its row count and a SHA-256 over its
+ * column names and then its rows, ordered by primary key and then every
+ * column (binary collation), so two databases with the same content give
+ * the same hashes whatever their page layout or rowids.  "fn" returning
+ * nonzero stops.  DB_OK or < 0.
+ */
+typedef int (*db_table_fn)(const char *table, int64_t rows,
+    const unsigned char sha256[32], void *arg);
+int	 db_table_hashes(struct db *, db_table_fn, void *arg);
+
 /* A trivial query: 0 when the database answers. */
 int	 db_ping(struct db *);
 /* PRAGMA integrity_check; 0 when "ok". */

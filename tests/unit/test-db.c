@@ -560,6 +560,144 @@ Test(db, backup_refuses_to_overwrite)
 	cr_assert_lt(db_backup_to(db, dest), 0);
 }
 
+/* The snapshot's callback: another connection writes, then we count. */
+struct snap_probe {
+	const char	*path;
+	int64_t		 seen;
+};
+
+static int
+write_elsewhere_then_count(struct db *h, void *arg)
+{
+	struct snap_probe	*p = arg;
+	struct db		*other = db_open(p->path, 0);
+
+	cr_assert_not_null(other);
+	cr_assert_eq(db_exec_script(other, "INSERT INTO township (name,"
+	    " created_at) VALUES ('写于快照之后', '2026-01-05T00:00:00.000Z')"),
+	    DB_OK);
+	db_close(other);
+	(void)h;
+	p->seen = raw_int(p->path, "SELECT count(*) FROM township");
+	return 0;
+}
+
+/* [S55] */
+Test(db, snapshot_copies_the_moment_its_callback_saw_while_others_write)
+{
+	char			 dest[PATH_MAX + 16];
+	struct snap_probe	 p = { path, 0 };
+	struct db		*copy;
+
+	migrate();
+	cr_assert_eq(db_exec_script(db, "INSERT INTO township (name,"
+	    " created_at) VALUES ('青山镇', '2026-01-05T00:00:00.000Z')"),
+	    DB_OK);
+	snprintf(dest, sizeof(dest), "%s/backup.db", dir);
+	cr_assert_eq(db_snapshot_to(db, dest, write_elsewhere_then_count, &p),
+	    DB_OK);
+	/* The write committed elsewhere during the snapshot is live... */
+	cr_assert_eq(p.seen, 2);
+	/* ...but not in the copy, taken from the snapshot fixed before it. */
+	cr_assert_eq(raw_int(dest, "SELECT count(*) FROM township"), 1);
+	copy = db_open(dest, DB_OPEN_READONLY);
+	cr_assert_not_null(copy);
+	cr_assert_eq(db_integrity_check(copy), 0);
+	db_close(copy);
+	/* A new file only. */
+	cr_assert_lt(db_snapshot_to(db, dest, NULL, NULL), 0);
+}
+
+struct hashes_seen {
+	char		 names[64][64];
+	unsigned char	 sha[64][32];
+	int64_t		 rows[64];
+	int		 n;
+};
+
+static int
+keep_hash(const char *t, int64_t rows, const unsigned char sha[32], void *arg)
+{
+	struct hashes_seen	*h = arg;
+
+	cr_assert_lt(h->n, 64);
+	snprintf(h->names[h->n], sizeof(h->names[0]), "%s", t);
+	memcpy(h->sha[h->n], sha, 32);
+	h->rows[h->n++] = rows;
+	return 0;
+}
+
+static int
+find_table(const struct hashes_seen *h, const char *t)
+{
+	int	 i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->names[i], t) == 0)
+			return i;
+	cr_assert_fail("no table %s", t);
+	return -1;
+}
+
+/* [S56] */
+Test(db, table_hashes_follow_content_not_insertion_order_or_rowids)
+{
+	static const char script[] =
+	    "CREATE TABLE t (a TEXT, b BLOB, c REAL, d INTEGER);"
+	    "CREATE TABLE k (x TEXT PRIMARY KEY COLLATE NOCASE, y) WITHOUT ROWID;";
+	char		 other[PATH_MAX + 16];
+	struct db	*o;
+	struct hashes_seen h1, h2;
+	int		 i;
+
+	snprintf(other, sizeof(other), "%s/backup.db", dir);
+	cr_assert_not_null(o = db_open(other, DB_OPEN_CREATE));
+	cr_assert_eq(db_exec_script(db, script), DB_OK);
+	cr_assert_eq(db_exec_script(o, script), DB_OK);
+	cr_assert_eq(db_exec_script(db,
+	    "INSERT INTO t VALUES ('甲', x'00ff', 1.5, 1), ('乙', NULL, -0.0, 2);"
+	    "INSERT INTO k VALUES ('a', 1), ('B', 2);"), DB_OK);
+	/* The same rows, the other way round, after a deleted one. */
+	cr_assert_eq(db_exec_script(o,
+	    "INSERT INTO t VALUES ('x', NULL, NULL, NULL);"
+	    "INSERT INTO t VALUES ('乙', NULL, -0.0, 2), ('甲', x'00ff', 1.5, 1);"
+	    "DELETE FROM t WHERE a = 'x';"
+	    "INSERT INTO k VALUES ('B', 2), ('a', 1);"), DB_OK);
+	memset(&h1, 0, sizeof(h1));
+	memset(&h2, 0, sizeof(h2));
+	cr_assert_eq(db_table_hashes(db, keep_hash, &h1), DB_OK);
+	cr_assert_eq(db_table_hashes(o, keep_hash, &h2), DB_OK);
+	cr_assert_eq(h1.n, h2.n);
+	for (i = 0; i < h1.n; i++) {
+		cr_assert_str_eq(h1.names[i], h2.names[i]);
+		cr_assert_eq(h1.rows[i], h2.rows[i]);
+		cr_assert_eq(memcmp(h1.sha[i], h2.sha[i], 32), 0, "table %s",
+		    h1.names[i]);
+	}
+	cr_assert_eq(h1.rows[find_table(&h1, "t")], 2);
+	/* One value changed by type only: the integer 1 and the text '1'. */
+	cr_assert_eq(db_exec_script(o, "UPDATE t SET b = 1 WHERE a = '乙'"),
+	    DB_OK);
+	cr_assert_eq(db_exec_script(db, "UPDATE t SET b = '1' WHERE a = '乙'"),
+	    DB_OK);
+	memset(&h1, 0, sizeof(h1));
+	memset(&h2, 0, sizeof(h2));
+	cr_assert_eq(db_table_hashes(db, keep_hash, &h1), DB_OK);
+	cr_assert_eq(db_table_hashes(o, keep_hash, &h2), DB_OK);
+	cr_assert_neq(memcmp(h1.sha[find_table(&h1, "t")],
+	    h2.sha[find_table(&h2, "t")], 32), 0);
+	/* Made equal again; then one value in the other table. */
+	cr_assert_eq(db_exec_script(o, "UPDATE t SET b = '1' WHERE a = '乙';"
+	    "UPDATE k SET y = 3 WHERE x = 'a'"), DB_OK);
+	memset(&h2, 0, sizeof(h2));
+	cr_assert_eq(db_table_hashes(o, keep_hash, &h2), DB_OK);
+	cr_assert_eq(memcmp(h1.sha[find_table(&h1, "t")],
+	    h2.sha[find_table(&h2, "t")], 32), 0);
+	cr_assert_neq(memcmp(h1.sha[find_table(&h1, "k")],
+	    h2.sha[find_table(&h2, "k")], 32), 0);
+	db_close(o);
+}
+
 Test(db, integrity_check_of_live_database)
 {
 	migrate();
