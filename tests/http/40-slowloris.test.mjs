@@ -1,0 +1,158 @@
+// 40-slowloris: slow clients (one header byte every few seconds) from one address and from
+// fifty loopback addresses, while a normal client keeps fetching its page.  Short in
+// `make test`; XIANGZHI_PROOF=1 runs the full timeout (30 s) and writes
+// build/proof/slowloris.json.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer } from './lib.mjs';
+import {
+  PROOF, sleep, summary, rssKiB, fdLimit, fdCount, fdSampler, writeProof, loopbacks, slowClients, normalClient,
+} from '../load/lib-load.mjs';
+
+// The conn-timeout the tests configure: the default (30 s) under proof.
+const TIMEOUT_S = PROOF ? 30 : 5;
+const EVERY_MS = PROOF ? 10000 : 1000;       // one byte per interval
+const MANY = 1000;                           // slow clients from 50 addresses
+const EXHAUST = 2000;                        // more slow clients than --max-connections
+const figures = { timeout_s: TIMEOUT_S, byte_every_ms: EVERY_MS, proof: PROOF };
+
+after(() => { writeProof('slowloris.json', figures); console.log(JSON.stringify(figures)); });
+
+// Each slow client is a descriptor in this process as well.
+function need(n) {
+  const lim = fdLimit();
+  assert.ok(lim >= n + 200, `open-file limit ${lim} is too low for ${n} slow clients (ulimit -n)`);
+}
+
+test('[S59] 1000 slow clients from one address: the per-address cap holds 256, a normal client is served within 1 s', async () => {
+  need(MANY);
+  const srv = await startServer({ demo: false });
+  try {
+    const slow = slowClients(srv.port, { addrs: ['127.0.0.2'], perAddr: MANY, everyMs: EVERY_MS });
+    await sleep(1500);
+    // libmicrohttpd accepts and closes at once what is over the cap.
+    assert.equal(slow.open, 256, `open slow connections from one address (${slow.open})`);
+    assert.equal(slow.refused, MANY - 256);
+    const n = await normalClient(srv.port, { forMs: 3000 });
+    slow.stop();
+    const s = summary(n.lat);
+    figures.one_address = { slow_clients: MANY, held: 256, refused: MANY - 256, normal_ms: s, normal_failures: n.failures.length };
+    assert.deepEqual(n.failures, []);
+    assert.ok(s.p95 < 1000, `normal client p95 ${s.p95} ms`);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('[S59] 1000 slow clients from 50 addresses are closed at the configured timeout although they keep sending; idle ones too; a normal client is served within 1 s', async () => {
+  need(MANY + 20);
+  const srv = await startServer({
+    demo: false, args: ['--conn-timeout', String(TIMEOUT_S), '--max-connections', '2048'],
+  });
+  try {
+    const rss0 = rssKiB(srv.proc.pid);
+    const t0 = performance.now();
+    const slow = slowClients(srv.port, { addrs: loopbacks(2, 50), perAddr: MANY / 50, everyMs: EVERY_MS });
+    // Idle: connected, never a byte.
+    const idle = slowClients(srv.port, { addrs: ['127.0.0.60'], perAddr: 5, everyMs: 1e9, bytes: '' });
+    // Kept alive after a complete response, then silent.
+    const kept = await keptAlive(srv.port);
+    const n = await normalClient(srv.port, { forMs: TIMEOUT_S * 1000 + 2500, everyMs: PROOF ? 250 : 100 });
+    const rssPeak = rssKiB(srv.proc.pid);
+    const open = slow.open;
+    slow.stop(); idle.stop();
+    const s = summary(n.lat);
+    const life = summary(slow.lifetimes);
+    figures.many_addresses = {
+      slow_clients: MANY, addresses: 50, peak_open: slow.peakOpen, closed_by_server: slow.closedByServer,
+      slow_lifetime_ms: life, idle_lifetime_ms: summary(idle.lifetimes), kept_alive_closed_after_ms: Math.round(kept.closedAfter),
+      still_open_at_end: open, normal_ms: s, normal_failures: n.failures.length,
+      rss_kib: { before: rss0, during: rssPeak }, elapsed_s: Math.round((performance.now() - t0) / 1000),
+    };
+    assert.deepEqual(n.failures, []);
+    assert.ok(s.p95 < 1000, `normal client p95 ${s.p95} ms`);
+    assert.equal(slow.peakOpen, MANY, 'every slow client was accepted (under both caps)');
+    assert.equal(slow.refused, 0);
+    assert.equal(slow.closedByServer, MANY, `${open} slow clients outlived the timeout`);
+    // Closed at the timeout (sweep every 0.5 s), not before, although they kept sending.
+    assert.ok(life.p50 >= TIMEOUT_S * 1000 - 100 && life.max < TIMEOUT_S * 1000 + 1500,
+      `slow clients lived ${JSON.stringify(life)} ms for a ${TIMEOUT_S} s timeout`);
+    assert.equal(idle.closedByServer, 5);
+    for (const l of idle.lifetimes) assert.ok(l >= TIMEOUT_S * 1000 - 100 && l < TIMEOUT_S * 1000 + 1500, `idle lived ${l} ms`);
+    assert.ok(kept.closedAfter >= TIMEOUT_S * 1000 - 100 && kept.closedAfter < TIMEOUT_S * 1000 + 1500,
+      `kept-alive connection closed after ${kept.closedAfter} ms`);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('[S59] 2000 slow clients from 50 addresses against 1024 slots: new connections push out the slowest, a normal client is served within 1 s', async () => {
+  need(EXHAUST);
+  const srv = await startServer({ demo: false });
+  try {
+    const rss0 = rssKiB(srv.proc.pid);
+    const fd0 = fdCount(srv.proc.pid);
+    const fds = fdSampler(srv.proc.pid);
+    const slow = slowClients(srv.port, {
+      addrs: loopbacks(2, 50), perAddr: EXHAUST / 50, everyMs: PROOF ? EVERY_MS : 2000, reconnect: true,
+    });
+    await sleep(2000);
+    const n = await normalClient(srv.port, { forMs: PROOF ? 60000 : 8000, everyMs: 100 });
+    const rss1 = rssKiB(srv.proc.pid);
+    const churn = slow.closedByServer + slow.refused;
+    const fdPeak = fds.stop();
+    slow.stop();
+    const s = summary(n.lat);
+    figures.exhaustion = {
+      slow_clients: EXHAUST, addresses: 50, max_connections: 1024, server_fds: { before: fd0, peak: fdPeak },
+      connections_opened: slow.opened, closed_or_refused_by_server: churn,
+      normal_ms: s, normal_failures: n.failures.length, rss_kib: { before: rss0, during: rss1 },
+    };
+    assert.deepEqual(n.failures, []);
+    assert.ok(s.p95 < 1000, `normal client p95 ${s.p95} ms`);
+    // The server never held more sockets than its limit (plus the listening socket and
+    // its database and log descriptors, counted before the attack).
+    assert.ok(fdPeak - fd0 <= 1024, `the server held ${fdPeak - fd0} more descriptors than before`);
+    assert.ok(churn > EXHAUST / 2, `only ${churn} slow connections were pushed out`);
+    // And the server answers normally once the attack stops.
+    const again = await normalClient(srv.port, { forMs: 500 });
+    assert.deepEqual(again.failures, []);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('bad connection options are refused with a message', async () => {
+  const { cli } = await import('./lib.mjs');
+  for (const [flag, value, msg] of [
+    ['--conn-timeout', '0', /--conn-timeout takes 1 to 300/],
+    ['--conn-timeout', 'x', /--conn-timeout takes 1 to 300/],
+    ['--max-connections', '8', /--max-connections takes 16 to 65536/],
+    ['--per-ip-connections', '5000', /--per-ip-connections takes 1 to --max-connections/],
+  ]) {
+    const r = cli(['serve', '--db', '/nonexistent/x.db', flag, value]);
+    assert.equal(r.status, 2, `${flag} ${value}: ${r.stderr}`);
+    assert.match(r.stderr, msg);
+  }
+});
+
+// A connection that gets one complete response and then stays silent; closedAfter is how
+// long after that response the server closed it.
+function keptAlive(port) {
+  const k = { at: 0, closedAt: 0, get closedAfter() { return this.closedAt ? this.closedAt - this.at : Infinity; } };
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.61' });
+    let buf = '';
+    s.on('connect', () => s.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n'));
+    s.on('data', (d) => {
+      buf += d;
+      if (!k.at && /\r\n\r\n[\s\S]*ok\n$/.test(buf)) { k.at = performance.now(); resolve(k); }
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      k.closedAt = performance.now();
+      if (!k.at) reject(new Error(`closed before a response: ${buf}`));
+    });
+  });
+}
