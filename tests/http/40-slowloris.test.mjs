@@ -156,3 +156,52 @@ function keptAlive(port) {
     });
   });
 }
+
+// Start `serve` under a shell that first sets the open-file limits; resolves with the
+// process, its stderr so far and its limits once it listens.
+async function serveUnder(ulimits, extra = []) {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawn } = await import('node:child_process');
+  const { cli, BIN } = await import('./lib.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'xz-fd-'));
+  const db = join(dir, 'x.db');
+  assert.equal(cli(['init', '--db', db]).status, 0);
+  const p = spawn('sh', ['-c', `${ulimits}; exec "$0" "$@"`, BIN, 'serve', '--db', db, '--listen', '127.0.0.1:0', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no start: ${err}`)), 10000);
+    p.stdout.on('data', (d) => { out += d; if (/\(port \d+\)/.test(out)) { clearTimeout(t); resolve(); } });
+  });
+  const limits = readFileSync(`/proc/${p.pid}/limits`, 'utf8').match(/^Max open files\s+(\d+)\s+(\d+)/m);
+  const stop = async () => {
+    const done = new Promise((r) => p.on('exit', r));
+    p.kill('SIGTERM');
+    await done;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { err: () => err, soft: Number(limits[1]), hard: Number(limits[2]), stop };
+}
+
+test('the server raises its open-file soft limit to fit --max-connections (a systemd service starts at 1024)', async () => {
+  const s = await serveUnder('ulimit -Sn 256', ['--max-connections', '2048']);
+  try {
+    assert.equal(s.soft, 2048 + 64);
+    assert.doesNotMatch(s.err(), /open-file limit/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('with a hard open-file limit too low, the server serves fewer connections and says so', async () => {
+  const s = await serveUnder('ulimit -n 400');
+  try {
+    assert.equal(s.soft, 400);
+    assert.match(s.err(), /open-file limit 400: serving at most 336 connections \(raise LimitNOFILE\)/);
+  } finally {
+    await s.stop();
+  }
+});
