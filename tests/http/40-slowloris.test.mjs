@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer } from './lib.mjs';
 import {
-  PROOF, sleep, summary, rssKiB, fdLimit, fdCount, fdSampler, writeProof, loopbacks, slowClients, normalClient,
+  PROOF, sleep, summary, rssKiB, fdLimit, fdCount, fdSampler, writeProof, loopbacks, slowClientsAside, normalClient,
 } from '../load/lib-load.mjs';
 
 // The conn-timeout the tests configure: the default (30 s) under proof.
@@ -29,13 +29,20 @@ test('[S59] 1000 slow clients from one address: the per-address cap holds 256, a
   need(MANY);
   const srv = await startServer({ demo: false });
   try {
-    const slow = slowClients(srv.port, { addrs: ['127.0.0.2'], perAddr: MANY, everyMs: EVERY_MS });
-    await sleep(1500);
-    // libmicrohttpd accepts and closes at once what is over the cap.
-    assert.equal(slow.open, 256, `open slow connections from one address (${slow.open})`);
-    assert.equal(slow.refused, MANY - 256);
+    const slow = slowClientsAside(srv.port, { addrs: ['127.0.0.2'], perAddr: MANY, everyMs: EVERY_MS });
+    // The kernel completes handshakes before the server accepts: wait until the server has
+    // taken every connection from its queue and turned away those over the cap (a busy
+    // machine takes a while), then a little longer in case it turns away more.
+    // (The default 30 s timeout is far off: every close now is a refusal.)
+    const away = (st) => st.refused + st.closedByServer;
+    for (let i = 0; i < 150 && away(await slow.stats()) < MANY - 256; i++) await sleep(100);
+    await sleep(500);
+    // libmicrohttpd accepts and closes what is over the cap.
+    const st = await slow.stats();
+    assert.equal(st.open, 256, `open slow connections from one address (${st.open})`);
+    assert.equal(away(st), MANY - 256);
     const n = await normalClient(srv.port, { forMs: 3000 });
-    slow.stop();
+    await slow.stop();
     const s = summary(n.lat);
     figures.one_address = { slow_clients: MANY, held: 256, refused: MANY - 256, normal_ms: s, normal_failures: n.failures.length };
     assert.deepEqual(n.failures, []);
@@ -53,15 +60,16 @@ test('[S59] 1000 slow clients from 50 addresses are closed at the configured tim
   try {
     const rss0 = rssKiB(srv.proc.pid);
     const t0 = performance.now();
-    const slow = slowClients(srv.port, { addrs: loopbacks(2, 50), perAddr: MANY / 50, everyMs: EVERY_MS });
+    const slowAside = slowClientsAside(srv.port, { addrs: loopbacks(2, 50), perAddr: MANY / 50, everyMs: EVERY_MS });
     // Idle: connected, never a byte.
-    const idle = slowClients(srv.port, { addrs: ['127.0.0.60'], perAddr: 5, everyMs: 1e9, bytes: '' });
+    const idleAside = slowClientsAside(srv.port, { addrs: ['127.0.0.60'], perAddr: 5, everyMs: 1e9, bytes: '' });
     // Kept alive after a complete response, then silent.
     const kept = await keptAlive(srv.port);
     const n = await normalClient(srv.port, { forMs: TIMEOUT_S * 1000 + 2500, everyMs: PROOF ? 250 : 100 });
     const rssPeak = rssKiB(srv.proc.pid);
+    const slow = await slowAside.stop();
+    const idle = await idleAside.stop();
     const open = slow.open;
-    slow.stop(); idle.stop();
     const s = summary(n.lat);
     const life = summary(slow.lifetimes);
     figures.many_addresses = {
@@ -78,9 +86,11 @@ test('[S59] 1000 slow clients from 50 addresses are closed at the configured tim
     // Closed at the timeout (sweep every 0.5 s), not before, although they kept sending.
     assert.ok(life.p50 >= TIMEOUT_S * 1000 - 100 && life.max < TIMEOUT_S * 1000 + 1500,
       `slow clients lived ${JSON.stringify(life)} ms for a ${TIMEOUT_S} s timeout`);
+    // Silent connections meet libmicrohttpd's own timeout, kept in whole seconds: up to a
+    // second early.
     assert.equal(idle.closedByServer, 5);
-    for (const l of idle.lifetimes) assert.ok(l >= TIMEOUT_S * 1000 - 100 && l < TIMEOUT_S * 1000 + 1500, `idle lived ${l} ms`);
-    assert.ok(kept.closedAfter >= TIMEOUT_S * 1000 - 100 && kept.closedAfter < TIMEOUT_S * 1000 + 1500,
+    for (const l of idle.lifetimes) assert.ok(l >= TIMEOUT_S * 1000 - 1000 && l < TIMEOUT_S * 1000 + 1500, `idle lived ${l} ms`);
+    assert.ok(kept.closedAfter >= TIMEOUT_S * 1000 - 1000 && kept.closedAfter < TIMEOUT_S * 1000 + 1500,
       `kept-alive connection closed after ${kept.closedAfter} ms`);
   } finally {
     await srv.stop();
@@ -94,15 +104,15 @@ test('[S59] 2000 slow clients from 50 addresses against 1024 slots: new connecti
     const rss0 = rssKiB(srv.proc.pid);
     const fd0 = fdCount(srv.proc.pid);
     const fds = fdSampler(srv.proc.pid);
-    const slow = slowClients(srv.port, {
+    const slowAside = slowClientsAside(srv.port, {
       addrs: loopbacks(2, 50), perAddr: EXHAUST / 50, everyMs: PROOF ? EVERY_MS : 2000, reconnect: true,
     });
     await sleep(2000);
     const n = await normalClient(srv.port, { forMs: PROOF ? 60000 : 8000, everyMs: 100 });
     const rss1 = rssKiB(srv.proc.pid);
-    const churn = slow.closedByServer + slow.refused;
     const fdPeak = fds.stop();
-    slow.stop();
+    const slow = await slowAside.stop();
+    const churn = slow.closedByServer + slow.refused;
     const s = summary(n.lat);
     figures.exhaustion = {
       slow_clients: EXHAUST, addresses: 50, max_connections: 1024, server_fds: { before: fd0, peak: fdPeak },

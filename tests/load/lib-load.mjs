@@ -2,6 +2,7 @@
 // and the figures `make proof` reads from build/proof/.
 import net from 'node:net';
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../http/lib.mjs';
@@ -87,12 +88,14 @@ export function slowClients(port, { addrs, perAddr, everyMs, reconnect = false, 
     s.on('close', () => {
       clearTimeout(timer);
       st.sockets.delete(s);
-      if (at === 0) return;            // never connected
-      st.open--;
-      if (st.stopped) return;
-      const life = performance.now() - at;
-      if (life < 500 && !gotData) st.refused++;
-      else { st.closedByServer++; st.lifetimes.push(life); }
+      if (st.stopped) { if (at) st.open--; return; }
+      if (at === 0) st.refused++;      // turned away before the handshake ended
+      else {
+        st.open--;
+        const life = performance.now() - at;
+        if (life < 500 && !gotData) st.refused++;
+        else { st.closedByServer++; st.lifetimes.push(life); }
+      }
       if (reconnect) setTimeout(() => openOne(addr), reconnectMs);
     });
   };
@@ -130,4 +133,14 @@ export async function normalClient(port, { path = '/login', forMs, everyMs = 100
     await sleep(everyMs);
   }
   return { lat, failures };
+}
+
+// slowClients() on a worker thread: { stats(), stop() } both resolve with the counters.
+export function slowClientsAside(port, opts) {
+  const w = new Worker(new URL('./slow-worker.mjs', import.meta.url), { workerData: { port, opts } });
+  const ask = (m) => new Promise((resolve) => { w.once('message', resolve); w.postMessage(m); });
+  return {
+    stats: () => ask('stats'),
+    stop: async () => { const s = await ask('stop'); await w.terminate(); return s; },
+  };
 }
