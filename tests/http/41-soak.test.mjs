@@ -9,6 +9,8 @@ import { PROOF, writeProof } from '../load/lib-load.mjs';
 import { soak } from '../load/soak.mjs';
 
 const MINUTES = PROOF ? 10 : 1;
+// Under ASan (make asan) the latencies and the memory are ASan's: only errors count.
+const ASAN = process.env.XIANGZHI_TEST_ASAN === '1';
 // "Flat": RSS at the end within this much of its value after the warm-up.
 const FLAT_KIB = 16 * 1024;
 
@@ -25,6 +27,7 @@ test(`[S58] 60 cadres for ${MINUTES} min (90% reads, 10% writes, signed in with 
     assert.equal(r.no_csrf_status, 403, 'a write without the CSRF token is refused');
     assert.deepEqual(r.first_errors, [], `${r.errors} errors`);
     assert.ok(r.counts.write > 0 && r.counts.register > 0, 'writes were made');
+    if (ASAN) return;
     assert.ok(r.latency_ms.read.p95 < 50, `p95 read ${r.latency_ms.read.p95} ms`);
     assert.ok(r.latency_ms.write.p95 < 100, `p95 write ${r.latency_ms.write.p95} ms`);
     assert.ok(r.rss_kib.growth_after_warm_up <= FLAT_KIB,
