@@ -128,7 +128,7 @@ conntrack_start(unsigned timeout_s, unsigned limit)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	t->timeout_ms = (int64_t)timeout_s * 1000;
+	t->timeout_ms = (int64_t)timeout_s * 1000 + CONNTRACK_GRACE_MS;
 	t->limit = limit > 1 ? limit : 1;
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_condattr_init(&ca);
