@@ -12,6 +12,7 @@ OBJS = \
 	src/base/str.o src/base/timeutil.o src/base/jsonmem.o \
 	src/html/html.o src/html/tmpl.o \
 	src/http/form.o src/http/router.o src/http/server.o src/http/req.o \
+	src/http/conntrack.o \
 	src/db/db.o src/db/migrate.o src/db/sqltab.o \
 	src/auth/password.o src/auth/secret.o src/auth/auth.o \
 	src/auth/account.o src/auth/policy.o src/auth/role.o \

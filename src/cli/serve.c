@@ -1,4 +1,6 @@
 /* serve.c: "xiangzhi serve": start the server, sweep, stop on SIGTERM. */
+#include <sys/resource.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +25,75 @@ static const char usage_line[] =
     "usage: xiangzhi serve [--db PATH] [--key PATH] [--listen ADDR:PORT]\n"
     "                      [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                      [--public-url URL] [--trusted-proxy ADDR]\n"
-    "                      [--page-cache MIB] [--files DIR] [--dev]\n";
+    "                      [--page-cache MIB] [--files DIR] [--dev]\n"
+    "                      [--max-connections N] [--per-ip-connections N]\n"
+    "                      [--conn-timeout SECONDS]\n";
+
+/* Descriptors beyond the connections: database, WAL, logs, attachments. */
+#define FD_MARGIN	64
+
+/*
+ * Each connection is a descriptor.  A service started by systemd gets a soft
+ * limit of 1024 (with a much higher hard limit): raise the soft limit as far
+ * as the connection limit needs, and if the hard limit is too low, serve
+ * fewer connections than asked rather than fail accept() under load.
+ */
+static void
+fit_fd_limit(struct http_config *hc)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)hc->conn_limit + FD_MARGIN;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+		    want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		hc->conn_limit = rl.rlim_cur > 2 * FD_MARGIN ?
+		    (unsigned)(rl.rlim_cur - FD_MARGIN) : FD_MARGIN;
+		log_warn("open-file limit %llu: serving at most %u connections"
+		    " (raise LimitNOFILE)", (unsigned long long)rl.rlim_cur,
+		    hc->conn_limit);
+	}
+	if (hc->per_ip_limit > hc->conn_limit)
+		hc->per_ip_limit = hc->conn_limit;
+}
+
+/* --max-connections, --per-ip-connections, --conn-timeout. */
+static int
+conn_options(struct http_config *hc, const char *f_max, const char *f_ip,
+    const char *f_timeout)
+{
+	int64_t	 max, ip, timeout;
+
+	if (str_to_int64(cli_option(f_max, "XIANGZHI_MAX_CONNECTIONS", "1024"),
+	    16, 65536, &max) != 0) {
+		fprintf(stderr, "xiangzhi: --max-connections takes 16 to "
+		    "65536\n");
+		return -1;
+	}
+	if (str_to_int64(cli_option(f_ip, "XIANGZHI_PER_IP_CONNECTIONS",
+	    "256"), 1, max, &ip) != 0) {
+		fprintf(stderr, "xiangzhi: --per-ip-connections takes 1 to "
+		    "--max-connections\n");
+		return -1;
+	}
+	if (str_to_int64(cli_option(f_timeout, "XIANGZHI_CONN_TIMEOUT", "30"),
+	    1, 300, &timeout) != 0) {
+		fprintf(stderr, "xiangzhi: --conn-timeout takes 1 to 300 "
+		    "(seconds)\n");
+		return -1;
+	}
+	hc->conn_limit = (unsigned)max;
+	hc->per_ip_limit = (unsigned)ip;
+	hc->timeout_s = (unsigned)timeout;
+	fit_fd_limit(hc);
+	return 0;
+}
 
 int
 cmd_serve(int argc, char *argv[])
@@ -40,6 +110,9 @@ cmd_serve(int argc, char *argv[])
 		{ "page-cache", required_argument, NULL, 'c' },
 		{ "files", required_argument, NULL, 'f' },
 		{ "dev", no_argument, NULL, 'D' },
+		{ "max-connections", required_argument, NULL, 'M' },
+		{ "per-ip-connections", required_argument, NULL, 'I' },
+		{ "conn-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -47,6 +120,7 @@ cmd_serve(int argc, char *argv[])
 	const char		*f_threads = NULL, *f_cert = NULL, *f_tkey = NULL;
 	const char		*f_url = NULL, *f_proxy = NULL, *f_cache = NULL;
 	const char		*f_files = NULL, *path, *files;
+	const char		*f_max = NULL, *f_ip = NULL, *f_timeout = NULL;
 	struct http_config	 hc;
 	struct app_config	 ac;
 	struct http_server	*srv;
@@ -70,6 +144,9 @@ cmd_serve(int argc, char *argv[])
 		case 'c': f_cache = optarg; break;
 		case 'f': f_files = optarg; break;
 		case 'D': dev = true; break;
+		case 'M': f_max = optarg; break;
+		case 'I': f_ip = optarg; break;
+		case 'T': f_timeout = optarg; break;
 		case 'h':
 			printf("%s", usage_line);
 			return EXIT_OK;
@@ -102,9 +179,8 @@ cmd_serve(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	tick.tv_sec = (time_t)sweep_s;
-	hc.conn_limit = 1024;
-	hc.per_ip_limit = 256;
-	hc.timeout_s = 30;
+	if (conn_options(&hc, f_max, f_ip, f_timeout) != 0)
+		return EXIT_USAGE;
 	hc.tls_cert = cli_option(f_cert, "XIANGZHI_TLS_CERT", NULL);
 	hc.tls_key = cli_option(f_tkey, "XIANGZHI_TLS_KEY", NULL);
 	if ((hc.tls_cert == NULL) != (hc.tls_key == NULL)) {

@@ -14,11 +14,13 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "base/timeutil.h"
+#include "http/conntrack.h"
 #include "http/http.h"
 
 struct http_server {
 	struct MHD_Daemon	*d;
 	const struct http_app	*app;
+	struct conntrack	*track;
 	bool			 tls;
 	_Atomic unsigned	 active;
 	_Atomic bool		 stopping;	/* http_stop() has begun */
@@ -269,6 +271,38 @@ respond(struct conn *cn, struct MHD_Connection *c)
 	return ret;
 }
 
+/* A connection's deadline for its headers (conntrack.h). */
+static void
+notify_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server		*srv = cls;
+	const union MHD_ConnectionInfo	*ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conntrack_close(srv->track, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	*socket_context = ci ? conntrack_open(srv->track, ci->connect_fd) :
+	    NULL;
+}
+
+static void
+track_busy(struct http_server *srv, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || ci->socket_context == NULL)
+		return;
+	if (busy)
+		conntrack_busy(srv->track, ci->socket_context);
+	else
+		conntrack_idle(srv->track, ci->socket_context);
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *data, size_t *size,
@@ -283,6 +317,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO;
 	if (!cn->started) {
 		cn->started = true;
+		track_busy(cn->srv, c, true);
 		start_request(cn, c, method);
 		/*
 		 * A request that arrives on a kept-alive connection while the
@@ -328,10 +363,11 @@ completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_server	*srv = cls;
 	struct conn		*cn = *con_cls;
 
-	(void)c;
 	(void)toe;
 	if (cn == NULL)
 		return;
+	if (cn->started)
+		track_busy(srv, c, false);
 	buf_release(&cn->body);
 	buf_release(&cn->resp.body);
 	arena_release(&cn->req.arena);
@@ -461,6 +497,19 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 		flags |= MHD_USE_TLS;
 		srv->tls = true;
 	}
+	/*
+	 * Before the daemon: its first connection may come at once.  An eighth
+	 * of the slots stay free so that a new connection is always accepted
+	 * and can push out a slow one (conntrack.h).
+	 */
+	if ((srv->track = conntrack_start(cfg->timeout_s, cfg->conn_limit -
+	    cfg->conn_limit / 8)) == NULL) {
+		error("cannot start the connection tracker");
+		free(srv->cert);
+		free(srv->key);
+		free(srv);
+		return NULL;
+	}
 	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -477,6 +526,7 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 		4 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
@@ -485,6 +535,7 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {
 		error("cannot listen on '%s'", cfg->listen);
+		conntrack_stop(srv->track);
 		free(srv->cert);
 		free(srv->key);
 		free(srv);
@@ -522,6 +573,7 @@ http_stop(struct http_server *srv, int grace_ms)
 		waited += 10;
 	}
 	MHD_stop_daemon(srv->d);
+	conntrack_stop(srv->track);
 	free(srv->cert);
 	free(srv->key);
 	free(srv);
