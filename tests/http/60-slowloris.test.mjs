@@ -1,4 +1,4 @@
-// 40-slowloris: slow clients (one header byte every few seconds) from one address and from
+// 60-slowloris: slow clients (one header byte every few seconds) from one address and from
 // fifty loopback addresses, while a normal client keeps fetching its page.  Short in
 // `make test`; XIANGZHI_PROOF=1 runs the full timeout (30 s) and writes
 // build/proof/slowloris.json.

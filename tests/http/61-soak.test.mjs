@@ -1,4 +1,4 @@
-// 41-soak: sixty cadres signing in and working for a minute (ten under XIANGZHI_PROOF=1):
+// 61-soak: sixty cadres signing in and working for a minute (ten under XIANGZHI_PROOF=1):
 // no errors, p95 read < 50 ms and write < 100 ms, memory flat.  Writes
 // build/proof/soak.json.  The product's own login throttle applies (each cadre signs in
 // from its own loopback address); nothing is switched off.
