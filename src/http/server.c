@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +128,7 @@ struct header_walk {
 	size_t		 total;
 	int		 content_length;
 	int		 transfer_encoding;
+	bool		 bad_name;
 };
 
 static enum MHD_Result
@@ -140,6 +142,12 @@ header_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
 	(void)kind;
 	w->total += klen + vlen + 4;
 	name = arena_strndup(&w->r->arena, key, klen);
+	/*
+	 * MHD 0.9.75 keeps the whitespace of "Content-Length : 5" in the
+	 * name and yet frames the body by it; RFC 9112 5.1 says refuse.
+	 */
+	if (klen == 0 || key[klen - 1] == ' ' || key[klen - 1] == '\t')
+		w->bad_name = true;
 	for (i = 0; i < klen; i++)
 		if (name[i] >= 'A' && name[i] <= 'Z')
 			name[i] = (char)(name[i] - 'A' + 'a');
@@ -175,8 +183,8 @@ static void
 start_request(struct conn *cn, struct MHD_Connection *c, const char *method)
 {
 	struct req		*r = &cn->req;
-	struct header_walk	 w = { r, 0, 0, 0 };
-	const char		*cl, *cookie;
+	struct header_walk	 w = { r, 0, 0, 0, false };
+	const char		*cl, *cookie, *te;
 	int64_t			 len;
 
 	r->method_name = arena_strdup(&r->arena, method);
@@ -191,7 +199,17 @@ start_request(struct conn *cn, struct MHD_Connection *c, const char *method)
 	}
 	/* Request smuggling: one framing, stated once (RFC 9112 6.3). */
 	if (w.content_length > 1 || (w.content_length && w.transfer_encoding) ||
-	    w.transfer_encoding > 1) {
+	    w.transfer_encoding > 1 || w.bad_name) {
+		r->error = 400;
+		cn->resp.close = true;
+		return;
+	}
+	/*
+	 * MHD decodes "chunked" alone; given "gzip, chunked" it waits for a
+	 * body it will never frame.  No other coding is accepted.
+	 */
+	te = req_header(r, "transfer-encoding");
+	if (te != NULL && strcasecmp(te, "chunked") != 0) {
 		r->error = 400;
 		cn->resp.close = true;
 		return;
