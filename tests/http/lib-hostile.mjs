@@ -320,6 +320,78 @@ function jsonStringBytes(buf) {
   return Buffer.from(out);
 }
 
+// --- filling and sending forms ---------------------------------------------------
+
+// Free text is stored as typed; typed fields (dates, numbers, phones, ids, enums) are
+// normalised or refused, so only free text is compared byte for byte.
+export function freeText(f) {
+  if (f.kind !== 'text' || f.type === 'password' || f.inputmode === 'numeric' || f.inputmode === 'tel' || f.type === 'tel') return false;
+  return !/(^|_)(on|at|day|date|week|year|phone|id_number|login|sort|age|days|round|visitors|id|from|to)$/.test(f.name) && f.name !== 'q';
+}
+
+const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+let serial = 0;
+// A valid value for an empty required field (unique, so create forms do not collide).
+export function filler(f) {
+  if (f.value !== '' || !f.required) return f.value;
+  if (/(_on|day|date|received_at)$/.test(f.name)) return today;
+  if (/year/.test(f.name)) return '1970';
+  if (/(sort|age|visitors|days)$/.test(f.name)) return '1';
+  serial += 1;
+  return `基线${serial}`;
+}
+
+// [name, value] pairs of the form with "field" set to "value" (Buffer).
+export function pairsOf(form, field, value, csrf) {
+  const pairs = [];
+  const filled = new Map();
+  for (const f of form.fields) {
+    let val;
+    if (f.name === 'csrf') val = csrf;
+    else if (f === field) val = value;
+    // A box "open_X" switches on the fields "X_*": ticked while one of those is fuzzed.
+    else if (f.kind === 'check') {
+      const opens = f.name.startsWith('open_') && field.name.startsWith(`${f.name.slice(5)}_`);
+      if (!f.checked && !opens) continue;
+      val = f.value;
+    }
+    else if (f.kind === 'file') { val = { file: true }; }
+    else if (f.kind === 'select' && f.multiple) continue;
+    else {
+      if (!filled.has(f.name)) filled.set(f.name, filler(f));
+      val = filled.get(f.name);
+    }
+    pairs.push([f.name, val]);
+  }
+  return pairs;
+}
+
+export function jsonOf(pairs) {
+  const obj = {};
+  for (const [k, val] of pairs) {
+    if (k === 'csrf' || k === 'action' || (val && val.file)) continue;
+    if (obj[k] !== undefined) obj[k] = [].concat(obj[k], val);
+    else obj[k] = val;
+  }
+  return obj;
+}
+
+// The gist of an answer: the JSON error, or the page's first error text.
+export function brief(text) {
+  try { return JSON.stringify(JSON.parse(text).error ?? text).slice(0, 160); } catch { /* a page */ }
+  const m = text.match(/class="(?:error|alert)[^"]*"[^>]*>([^<]{0,160})/) ?? text.match(/<h1[^>]*>([^<]{0,120})/);
+  return m ? m[1] : text.slice(0, 120);
+}
+
+export async function send(c, method, path, body, type) {
+  const headers = { 'content-type': type };
+  if (c.cookies.size) headers.cookie = c.cookieHeader();
+  if (path.startsWith('/api/') && c.csrf) headers['x-csrf-token'] = c.csrf;
+  const res = await fetch(c.base + path, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  return { status: res.status, location: res.headers.get('location'), text };
+}
+
 // --- stored data -------------------------------------------------------------------
 
 // The sqlite3 shell with room for a database full of long hostile strings.
