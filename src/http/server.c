@@ -37,6 +37,7 @@ struct conn {
 	struct resp		 resp;
 	struct buf		 body;
 	size_t			 limit;
+	size_t			 seen;		/* body bytes received */
 	bool			 started;
 	bool			 too_big;
 	bool			 queued;
@@ -313,6 +314,15 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 			cn->too_big = true;
 			buf_release(&cn->body);
 		}
+		cn->seen += *size;
+		/*
+		 * A chunked body has no length to refuse up front, and MHD
+		 * 0.9.75 takes no answer in the middle of one: read on (and
+		 * drop) to its end for the 413, but not forever.  Past twice
+		 * the limit the connection is simply closed.
+		 */
+		if (cn->too_big && cn->seen > 2 * cn->limit)
+			return MHD_NO;
 		if (!cn->too_big)
 			buf_add(&cn->body, data, *size);
 		*size = 0;

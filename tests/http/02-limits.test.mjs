@@ -253,6 +253,17 @@ test('[S45] a slow body within the limit does not hold up another client', async
   await slow;
 });
 
+test('[S45] an endless chunked body is cut off: the connection is closed once twice the limit has come in', async () => {
+  const piece = Buffer.alloc(256 * 1024, 'c');
+  const t0 = Date.now();
+  const r = await rawRequest(srv.port, [post('/api/v1/session', 'Transfer-Encoding: chunked\r\n', '7fffffffffffffff\r\n'),
+    ...Array.from({ length: 40 }, () => piece)], { timeout: 8000, gapMs: 5 });
+  assert.ok(r.closed || ['EPIPE', 'ECONNRESET'].includes(r.error), 'the server closed the connection');
+  assert.ok(Date.now() - t0 < 6000, `closed after ${Date.now() - t0} ms, before the client finished its 10 MiB`);
+  assert.notEqual(r.res?.status, 200);
+  await assertAlive();
+});
+
 for (const [name, size, want] of [
   ['negative (-2)', '-2', 400],
   ['"0x" prefixed', '0x2', 400],
