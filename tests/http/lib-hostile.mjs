@@ -151,11 +151,26 @@ export function apiTwin(routes, pagePath, fields) {
   for (const m of row.api.matchAll(/:(\w+)/g)) {
     if (params[m[1]] === undefined) extra[m[1]] = fields.find((f) => f.name === m[1])?.value ?? '';
   }
+  if (Object.values(extra).includes('')) return null;   // the form lacks what the path needs
   return { method: row.apiMethod, path: fill(row.api, { ...extra, ...params }), fromForm: Object.keys(extra) };
 }
 
 function fill(pattern, params) {
   return pattern.replace(/:(\w+)/g, (_, k) => encodeURIComponent(params[k] ?? ''));
+}
+
+// API-only writes that take a form's fields too (PUT /api/v1/calendar/years/:year for the
+// calendar page's year form): same first path segment, every path parameter a form field.
+export function extraTwins(routes, pagePath, fields) {
+  const seg = pagePath.split('/')[1];
+  const names = new Set(fields.map((f) => f.name));
+  return routes.filter((r) => r.pageMethod === '0' && r.api && ['POST', 'PUT', 'PATCH'].includes(r.apiMethod) &&
+    r.api.split('/')[3] === seg && !r.api.endsWith('/:action') &&
+    [...r.api.matchAll(/:(\w+)/g)].every((m) => names.has(m[1]) && fields.find((f) => f.name === m[1]).value !== ''))
+    .map((r) => {
+      const params = Object.fromEntries([...r.api.matchAll(/:(\w+)/g)].map((m) => [m[1], fields.find((f) => f.name === m[1]).value]));
+      return { method: r.apiMethod, path: fill(r.api, params), fromForm: Object.keys(params) };
+    });
 }
 
 // The API read of a page (for re-reading what a form stored): /x/1 -> /api/v1/x/1.
@@ -366,11 +381,14 @@ export function pairsOf(form, field, value, csrf) {
   return pairs;
 }
 
-export function jsonOf(pairs) {
+// The JSON body of the same submission; a name the form repeats (a group of checkboxes,
+// a multiple select) is a list, as the API wants it.
+export function jsonOf(pairs, form) {
+  const lists = new Set(form.fields.filter((f, i, all) => f.multiple || all.some((g, j) => j !== i && g.name === f.name)).map((f) => f.name));
   const obj = {};
   for (const [k, val] of pairs) {
     if (k === 'csrf' || k === 'action' || (val && val.file)) continue;
-    if (obj[k] !== undefined) obj[k] = [].concat(obj[k], val);
+    if (lists.has(k)) (obj[k] ??= []).push(Buffer.isBuffer(val) ? val.toString('utf8') : val);
     else obj[k] = val;
   }
   return obj;
