@@ -26,11 +26,14 @@ OBJS = \
 	src/petition/roster.o src/petition/roster_db.o src/petition/roster_web.o \
 	src/petition/weekly_db.o src/petition/weekly_web.o \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
+	src/community/community.o src/community/community_db.o \
+	src/community/community_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o src/web/download.o \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
+	src/cli/demo_community.o \
 	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o

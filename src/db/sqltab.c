@@ -3,6 +3,7 @@
 #include "auth/account.h"
 #include "auth/auth.h"
 #include "auth/policy.h"
+#include "community/community_db.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
 #include "matter/calendar_db.h"
@@ -24,4 +25,5 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_CALENDAR] = &calendar_sqltab,
 	[DBM_WEEKLY] = &weekly_sqltab,
 	[DBM_VISIT] = &visit_sqltab,
+	[DBM_COMMUNITY] = &community_sqltab,
 };

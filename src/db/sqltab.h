@@ -21,6 +21,7 @@ enum db_module {
 	DBM_CALENDAR,
 	DBM_WEEKLY,
 	DBM_VISIT,
+	DBM_COMMUNITY,
 	DBM__MAX
 };
 

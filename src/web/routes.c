@@ -9,6 +9,7 @@
 #include "auth/account_web.h"
 #include "auth/auth_web.h"
 #include "auth/role.h"
+#include "community/community_web.h"
 #include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
@@ -132,6 +133,28 @@ const struct route routes[] = {
 { POST, "/visits/coverage",     PATCH, "/api/v1/visits/round",          visit_round_save,    NULL,             "走访覆盖",    ROLE_LEADER, SCOPE_TOWNSHIP, 0 },
 { GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
 { GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
+
+/* 进社区: cadres' registration (报到), monthly ratings, the negative list. */
+{ GET,  "/community",           GET,  "/api/v1/community",              community_page,      "community",      "进社区 · 干部报到", CM_READ, SCOPE_TOWNSHIP, 0 },
+{ POST, "/community",           POST, "/api/v1/community/registrations", community_register, NULL,             "进社区 · 干部报到", CM_EDIT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/rate",      GET,  NULL,                             community_rate_form, "community_rate", "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
+{ POST, "/community/rate",      POST, "/api/v1/community/ratings",      community_rate,      NULL,             "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/negative",  GET,  "/api/v1/community/negative",     community_negative,  "negative_list",  "负面清单",    CM_READ,    SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/cadres/:id", GET, "/api/v1/community/cadres/:id",   community_cadre,     "community_cadre", "干部进社区情况", CM_READ, SCOPE_TOWNSHIP, 0 },
+
+/* 进农户: 三类户 and care recipients paired with cadres, their contacts. */
+{ GET,  "/care",                GET,  "/api/v1/care",                   care_list_page,      "care_list",      "进农户 · 关爱对象", CA_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/care/new",            GET,  NULL,                             care_form,           "care_form",      "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/care/new",            POST, "/api/v1/care",                   care_create,         NULL,             "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/care/uncontacted",    GET,  "/api/v1/care/uncontacted",       care_uncontacted,    "care_uncontacted", "本月未联系", CA_READ,   SCOPE_VILLAGE,  0 },
+{ GET,  "/care/:id",            GET,  "/api/v1/care/:id",               care_show,           "care",           "关爱对象详情", CA_READ,    SCOPE_VILLAGE,  0 },
+{ POST, "/care/:id",            POST, "/api/v1/care/:id/contacts",      care_post,           NULL,             "关爱对象详情", CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/care/:id/pair",          care_pair_post,      NULL,             NULL,          CA_EDIT,    SCOPE_VILLAGE,  0 },
+
+/* Model households (美丽庭院, 文明家庭, ...): villages nominate, leaders choose. */
+{ GET,  "/models",              GET,  "/api/v1/models",                 model_page,          "models",         "示范户评选",  CA_READ,    SCOPE_VILLAGE,  0 },
+{ POST, "/models",              POST, "/api/v1/models",                 model_nominate,      NULL,             "示范户评选",  CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ POST, "/models/:id/choose",   POST, "/api/v1/models/:id/choose",      model_choose,        NULL,             NULL,          MH_CHOOSE_ROLES, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },
