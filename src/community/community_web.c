@@ -2,8 +2,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth/role.h"
+#include "base/buf.h"
+#include "base/compat.h"
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "community/community.h"
@@ -11,7 +14,9 @@
 #include "community/community_web.h"
 #include "db/db.h"
 #include "org/org.h"
+#include "report/xlsx.h"
 #include "visit/visit.h"
+#include "web/download.h"
 #include "web/input.h"
 #include "web/options.h"
 #include "web/web.h"
@@ -779,10 +784,11 @@ uncontacted_model(struct web *w, int *status)
 	}
 	json_decref(none);
 	json_decref(a);
-	return json_pack("{ss ss ss so so sI so si sI}", "month", m.name,
+	return json_pack("{ss ss ss so so sI so si so}", "month", m.name,
 	    "from", m.from, "to", m.to, "villages", villages, "cadres", cadres,
 	    "missed", (json_int_t)json_array_size(missed), "items", missed,
-	    "total", 0, "village_id", (json_int_t)village);
+	    "total", 0, "village_id", village ? json_integer(village) :
+	    json_null());
 }
 
 int
@@ -922,4 +928,163 @@ model_choose(struct web *w)
 		return web_db_fail(w, rc);
 	w->model = json_pack("{sI sb}", "id", (json_int_t)id, "chosen", 1);
 	return web_done(w, 200, "/models");
+}
+
+/* ================================================================ XLSX */
+
+/* A string member, "" when absent or null. */
+static const char *
+sget(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* Write "items" through "row", close, and send; the status. */
+static int
+send_ledger(struct web *w, const char *path, struct xlsx_ledger *x,
+    json_t *items, void (*row)(json_t *, const char **, struct web *),
+    struct download *dl)
+{
+	const char	*cells[8];
+	json_t		*it;
+	size_t		 i;
+	int		 rc = 0, st;
+
+	json_array_foreach(items, i, it) {
+		row(it, cells, w);
+		if (rc == 0 && xlsx_ledger_row(x, cells) != 0)
+			rc = -1;
+	}
+	if (xlsx_ledger_close(x) != 0)
+		rc = -1;
+	if (rc != 0) {
+		unlink(path);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	dl->path = path;
+	dl->content_type = XLSX_MEDIA_TYPE;
+	st = download_send(w, dl);
+	json_decref(dl->detail);
+	return st;
+}
+
+static void
+missed_row(json_t *it, const char **c, struct web *w)
+{
+	c[0] = sget(it, "village");
+	c[1] = sget(it, "category_label");
+	c[2] = sget(it, "name");
+	c[3] = sget(it, "phone");
+	c[4] = json_is_null(json_object_get(it, "cadre")) ? "未结对" :
+	    sget(it, "cadre");
+	c[5] = json_is_null(json_object_get(it, "last_contact")) ? "从未联系" :
+	    sget(it, "last_contact");
+	(void)w;
+}
+
+/* The month's no-contact list as a ledger (结对帮扶未联系对象清单). */
+int
+care_uncontacted_xlsx(struct web *w)
+{
+	static const struct xlsx_col cols[] = {
+		{ "村", 10, XLSX_TEXT },
+		{ "类别", 14, XLSX_TEXT },
+		{ "对象", 10, XLSX_TEXT },
+		{ "联系电话", 14, XLSX_TEXT },
+		{ "结对干部", 10, XLSX_TEXT },
+		{ "最近联系", 12, XLSX_TEXT },
+	};
+	struct xlsx_ledger	*x;
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX], today[32];
+	const char		*month;
+	json_t			*o;
+	int			 st = 0;
+
+	if ((o = uncontacted_model(w, &st)) == NULL)
+		return st;
+	w->model = o;
+	month = sget(o, "month");
+	date_cn(date_today_cn(), today);
+	if (download_scratch(path) != 0)
+		return web_db_fail(w, DB_UNAVAIL);
+	x = xlsx_ledger_open(path, "本月未联系", web_printf(w,
+	    "%s 结对帮扶未联系对象清单", month), NULL, web_printf(w,
+	    "填报时间：%s", today), cols, NELEM(cols));
+	if (x == NULL) {
+		unlink(path);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	memset(&dl, 0, sizeof(dl));
+	dl.ascii_name = web_printf(w, "uncontacted-%s.xlsx", month);
+	dl.name = web_printf(w, "%s-结对帮扶未联系对象清单.xlsx", month);
+	dl.action = "export.care_uncontacted";
+	dl.object_type = "care_subject";
+	dl.detail = json_pack("{ss sO}", "month", month, "rows",
+	    json_object_get(o, "missed"));
+	return send_ledger(w, path, x, json_object_get(o, "items"), missed_row,
+	    &dl);
+}
+
+static void
+negative_row(json_t *it, const char **c, struct web *w)
+{
+	struct buf	 b = BUF_INIT;
+	json_t		*r;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(it, "ratings"), i, r)
+		buf_addf(&b, "%s%s %s：%s", i ? "\n" : "", sget(r, "month"),
+		    sget(r, "community"), sget(r, "level_label"));
+	c[0] = sget(it, "name");
+	c[1] = sget(it, "posts");
+	c[2] = sget(it, "reason");
+	c[3] = sget(it, "listed_at");
+	c[4] = arena_strdup(&w->req->arena, b.data ? b.data : "");
+	c[5] = "取消评先选优资格";
+	buf_release(&b);
+}
+
+/* The year's negative list as a ledger (干部管理使用负面清单). */
+int
+community_negative_xlsx(struct web *w)
+{
+	static const struct xlsx_col cols[] = {
+		{ "干部", 10, XLSX_TEXT },
+		{ "职务", 20, XLSX_WRAP },
+		{ "列入原因", 24, XLSX_WRAP },
+		{ "列入时间", 16, XLSX_TEXT },
+		{ "导致列入的测评", 30, XLSX_WRAP },
+		{ "评先选优", 14, XLSX_TEXT },
+	};
+	struct xlsx_ledger	*x;
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX], today[32];
+	int			 st, year;
+
+	if ((st = community_negative(w)) != 200)
+		return st;
+	year = (int)json_integer_value(json_object_get(w->model, "year"));
+	date_cn(date_today_cn(), today);
+	if (download_scratch(path) != 0)
+		return web_db_fail(w, DB_UNAVAIL);
+	x = xlsx_ledger_open(path, "负面清单", web_printf(w,
+	    "%d年干部管理使用负面清单（社区满意度测评）", year),
+	    "党政综合办公室", web_printf(w, "填报时间：%s", today), cols,
+	    NELEM(cols));
+	if (x == NULL) {
+		unlink(path);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	memset(&dl, 0, sizeof(dl));
+	dl.ascii_name = web_printf(w, "negative-list-%d.xlsx", year);
+	dl.name = web_printf(w, "%d年干部管理使用负面清单.xlsx", year);
+	dl.action = "export.negative_list";
+	dl.object_type = "negative_list";
+	dl.detail = json_pack("{si sI}", "year", year, "rows",
+	    (json_int_t)json_array_size(json_object_get(w->model, "items")));
+	return send_ledger(w, path, x, json_object_get(w->model, "items"),
+	    negative_row, &dl);
 }

@@ -21,6 +21,7 @@ int	 community_rate_form(struct web *);
 int	 community_rate(struct web *);
 int	 community_cadre(struct web *);
 int	 community_negative(struct web *);
+int	 community_negative_xlsx(struct web *);
 
 int	 care_list_page(struct web *);
 int	 care_form(struct web *);
@@ -30,6 +31,7 @@ int	 care_post(struct web *);
 int	 care_pair_post(struct web *);
 int	 care_contact_post(struct web *);
 int	 care_uncontacted(struct web *);
+int	 care_uncontacted_xlsx(struct web *);
 
 int	 model_page(struct web *);
 int	 model_nominate(struct web *);

@@ -139,6 +139,7 @@ const struct route routes[] = {
 { POST, "/community",           POST, "/api/v1/community/registrations", community_register, NULL,             "进社区 · 干部报到", CM_EDIT, SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/rate",      GET,  NULL,                             community_rate_form, "community_rate", "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
 { POST, "/community/rate",      POST, "/api/v1/community/ratings",      community_rate,      NULL,             "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/negative.xlsx", GET, NULL,                           community_negative_xlsx, NULL,         NULL,          CM_READ,    SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/negative",  GET,  "/api/v1/community/negative",     community_negative,  "negative_list",  "负面清单",    CM_READ,    SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/cadres/:id", GET, "/api/v1/community/cadres/:id",   community_cadre,     "community_cadre", "干部进社区情况", CM_READ, SCOPE_TOWNSHIP, 0 },
 
@@ -146,6 +147,7 @@ const struct route routes[] = {
 { GET,  "/care",                GET,  "/api/v1/care",                   care_list_page,      "care_list",      "进农户 · 关爱对象", CA_READ, SCOPE_VILLAGE, 0 },
 { GET,  "/care/new",            GET,  NULL,                             care_form,           "care_form",      "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
 { POST, "/care/new",            POST, "/api/v1/care",                   care_create,         NULL,             "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/care/uncontacted.xlsx", GET, NULL,                            care_uncontacted_xlsx, NULL,           NULL,          CA_READ,    SCOPE_VILLAGE,  0 },
 { GET,  "/care/uncontacted",    GET,  "/api/v1/care/uncontacted",       care_uncontacted,    "care_uncontacted", "本月未联系", CA_READ,   SCOPE_VILLAGE,  0 },
 { GET,  "/care/:id",            GET,  "/api/v1/care/:id",               care_show,           "care",           "关爱对象详情", CA_READ,    SCOPE_VILLAGE,  0 },
 { POST, "/care/:id",            POST, "/api/v1/care/:id/contacts",      care_post,           NULL,             "关爱对象详情", CA_EDIT,    SCOPE_VILLAGE,  0 },

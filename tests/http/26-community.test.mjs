@@ -4,6 +4,9 @@
 // nominations closing at the plan's deadline (30 November); roles, village scope, CSRF, XSS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer } from './lib.mjs';
 import { call, getJson, mainOf, CHINESE, assert422, clients, pageHas } from './lib-org.mjs';
 
@@ -348,6 +351,34 @@ test('the no-contact month: bad ?month= is 422, future months too', async () => 
   assert.ok(u.items.every((i) => i.contacts === 0));
   const page = await (await c.get('/care/uncontacted')).text();
   assert.equal(page.includes('本月未联系'), true);
+});
+
+async function xlsxText(client, path, name) {
+  const res = await client.get(path);
+  assert.equal(res.status, 200, path);
+  assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(res.headers.get('content-disposition'), /^attachment; filename="/);
+  const file = join(srv.dir, name);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return execFileSync('unzip', ['-p', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+}
+
+test('the no-contact list and the negative list export to XLSX ledgers, in scope', async () => {
+  const u = await uncontacted('village');
+  const xml = await xlsxText(await as('village'), '/care/uncontacted.xlsx', 'u.xlsx');
+  assert.ok(xml.includes('结对帮扶未联系对象清单'));
+  for (const i of u.items) assert.ok(xml.includes(i.name), i.name);
+  const all = await uncontacted();
+  const foreign = all.items.filter((i) => i.village_id !== u.items[0]?.village_id && !u.items.some((x) => x.name === i.name));
+  for (const i of foreign) assert.equal(xml.includes(i.name), false, `${i.name} of another village is left out`);
+  assert.ok(xml.includes('填报人'));
+  assert.equal((await (await as('village')).get('/care/uncontacted.xlsx?month=2026-13')).status, 422);
+  const y = lastYear();
+  const neg = await xlsxText(await as('leader'), `/community/negative.xlsx?year=${y}`, 'n.xlsx');
+  assert.ok(neg.includes(`${y}年干部管理使用负面清单`));
+  assert.ok(neg.includes(township[0].name));
+  assert.ok(neg.includes('取消评先选优资格'));
+  assert.equal((await (await as('village')).get(`/community/negative.xlsx?year=${y}`)).status, 403);
 });
 
 // ---------------------------------------------------------------- 示范户
