@@ -28,6 +28,9 @@ OBJS = \
 	src/visit/visit.o src/visit/visit_db.o src/visit/visit_web.o \
 	src/community/community.o src/community/community_db.o \
 	src/community/community_web.o \
+	src/rating/rating.o src/rating/rating_db.o src/rating/rating_web.o \
+	src/rating/qr.o \
+	src/window/window.o src/window/window_db.o src/window/window_web.o \
 	src/report/xlsx.o src/db/fts_cjk.o \
 	src/web/app.o src/web/routes.o src/web/input.o src/web/view.o \
 	src/web/options.o src/web/pagecache.o src/web/download.o \

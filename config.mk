@@ -1,6 +1,6 @@
 # config.mk: compiler and libraries.  Override in Makefile.local (not committed).
 CC	?= cc
-PKGS	 = libmicrohttpd sqlite3 jansson libsodium pwquality zlib
+PKGS	 = libmicrohttpd sqlite3 jansson libsodium pwquality zlib libqrencode
 OPT	?= -O2 -g
 SANITIZE ?=
 CPPFLAGS += -D_GNU_SOURCE

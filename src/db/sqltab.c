@@ -11,7 +11,9 @@
 #include "org/org.h"
 #include "petition/roster_db.h"
 #include "petition/weekly_db.h"
+#include "rating/rating_db.h"
 #include "visit/visit_db.h"
+#include "window/window_db.h"
 
 const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_MIGRATE] = &migrate_sqltab,
@@ -26,4 +28,6 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_WEEKLY] = &weekly_sqltab,
 	[DBM_VISIT] = &visit_sqltab,
 	[DBM_COMMUNITY] = &community_sqltab,
+	[DBM_RATING] = &rating_sqltab,
+	[DBM_WINDOW] = &window_sqltab,
 };

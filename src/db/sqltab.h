@@ -22,6 +22,8 @@ enum db_module {
 	DBM_WEEKLY,
 	DBM_VISIT,
 	DBM_COMMUNITY,
+	DBM_RATING,
+	DBM_WINDOW,
 	DBM__MAX
 };
 

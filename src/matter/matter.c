@@ -40,9 +40,13 @@ const char *const matter_action_labels[MA__MAX] = {
 
 /* The types; modules declare theirs and list them here. */
 extern const struct matter_type	petition_type;
+extern const struct matter_type	rectification_type;
+extern const struct matter_type	window_problem_type;
 
 static const struct matter_type *const types[] = {
 	&petition_type,
+	&rectification_type,
+	&window_problem_type,
 };
 
 enum matter_action

@@ -16,7 +16,9 @@
 #include "petition/petition_web.h"
 #include "petition/roster_web.h"
 #include "petition/weekly_web.h"
+#include "rating/rating_web.h"
 #include "visit/visit_web.h"
+#include "window/window_web.h"
 #include "web/pages.h"
 #include "web/routes.h"
 
@@ -157,6 +159,30 @@ const struct route routes[] = {
 { GET,  "/models",              GET,  "/api/v1/models",                 model_page,          "models",         "示范户评选",  CA_READ,    SCOPE_VILLAGE,  0 },
 { POST, "/models",              POST, "/api/v1/models",                 model_nominate,      NULL,             "示范户评选",  CA_EDIT,    SCOPE_VILLAGE,  0 },
 { POST, "/models/:id/choose",   POST, "/api/v1/models/:id/choose",      model_choose,        NULL,             NULL,          MH_CHOOSE_ROLES, SCOPE_TOWNSHIP, 0 },
+/* Ratings (好差评): public token pages; the window service. */
+{ GET,  "/r/thanks",            GET,  NULL,                             rating_thanks,       "rating_thanks",  "评价已提交",  0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/r/:token/qr.svg",     GET,  NULL,                             rating_qr,           NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/r/:token",            GET,  "/api/v1/r/:token",               rating_page,         "rating_page",    "评价",        0,          SCOPE_PUBLIC,   0 },
+{ POST, "/r/:token",            POST, "/api/v1/r/:token",               rating_post,         NULL,             "评价",        0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/w/:code/qr.svg",      GET,  NULL,                             window_public_qr,    NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/w/:code",             GET,  "/api/v1/w/:code",                window_public,       "window_public",  "办事评价",    0,          SCOPE_PUBLIC,   0 },
+{ POST, "/w/:code",             POST, "/api/v1/w/:code",                window_public_post,  NULL,             "办事评价",    0,          SCOPE_PUBLIC,   0 },
+{ GET,  "/windows",             GET,  "/api/v1/windows",                window_list_page,    "windows",        "窗口服务好差评", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/stats",       GET,  "/api/v1/windows/stats",          window_stats_page,   "window_stats",   "窗口满意度统计", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/new",         GET,  NULL,                             window_form,         "window_form",    "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/new",         POST, "/api/v1/windows",                window_save_post,    NULL,             "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id",         GET,  "/api/v1/windows/:id",            window_show,         "window",         "窗口详情",    WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id/edit",    GET,  NULL,                             window_form,         "window_form",    "修改窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/edit",    PATCH, "/api/v1/windows/:id",           window_save_post,    NULL,             "修改窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/:id/poster",  GET,  NULL,                             window_poster,       "window_poster",  "窗口评价二维码", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/absent",  POST, "/api/v1/windows/:id/absent",     window_absent_post,  NULL,             NULL,          WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/problems", POST, "/api/v1/windows/:id/problems",  window_problem_post, NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/windows/:id/records", POST, "/api/v1/windows/:id/records",    window_record_post,  NULL,             "窗口详情",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/records/:id",         GET,  "/api/v1/records/:id",            window_record_show,  "record",         "办件详情",    WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ POST, "/records/:id/link",    POST, "/api/v1/records/:id/link",       window_link_post,    "rating_link",    "评价链接",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/callback", POST, "/api/v1/rectify/:id/callback",  window_callback_post, "rating_link",   "回访复评",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/rerate",  POST, "/api/v1/rectify/:id/rerate",     window_rerate_post,  "rating_link",    "回访复评",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/rectify/:id/decide",  POST, "/api/v1/rectify/:id/decide",     window_decide_post,  NULL,             NULL,          WINDOW_DECIDE, SCOPE_TOWNSHIP, 0 },
 
 /* Accounts: the system admin manages, the security admin grants roles. */
 { GET,  "/accounts",            GET,  "/api/v1/accounts",               account_list_page,   "accounts",       "账号",        R_ADMIN,    SCOPE_TOWNSHIP, 0 },

@@ -85,6 +85,7 @@ static const struct {
 } nav_items[] = {
 	{ "/", "首页", ROLE_ANY },
 	{ "/matters", "信访", ROLE_CADRES },
+	{ "/windows", "窗口评价", ROLE_CADRES },
 	{ "/people", "人员", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/villages", "村组", ROLE_CADRES | ROLE_SYSADMIN },
 	{ "/units", "站所", ROLE_CADRES | ROLE_SYSADMIN },
