@@ -1,6 +1,7 @@
 -- 0010-community.sql: 进社区、进农户 (the "three into" plan, parts 二 and 三).
 -- Cadres register with the community they live in (报到) and are rated by
--- it monthly; two 不满意 in a year put a cadre on the negative list.
+-- it monthly through the rating core; two 不满意 in a year put a cadre on
+-- the negative list.
 -- Monitored households and care recipients are paired with cadres, who
 -- log their contacts; model households are nominated and chosen per year.
 -- No ID numbers are collected here; names and masked phones come from the
@@ -32,33 +33,28 @@ CREATE UNIQUE INDEX community_reg_open ON community_reg (person_id)
     WHERE ended_on IS NULL;
 CREATE INDEX community_reg_township ON community_reg (township_id, id);
 
--- The community's monthly satisfaction rating of a registered cadre, on
--- the national five levels: 5 非常满意 .. 1 非常不满意 (2 and 1 are bad).
--- One per cadre per month.
-CREATE TABLE community_rating (
+-- One month's community satisfaction rating of a registered cadre, on the
+-- national five levels.  The rating core (0008) holds the link and the
+-- rating: rating_token.record_id and rating.record_id point here, with
+-- purpose 'community'.  One record per cadre per month.
+CREATE TABLE community_month (
 	id		INTEGER PRIMARY KEY,
 	township_id	INTEGER NOT NULL REFERENCES township(id),
 	person_id	INTEGER NOT NULL REFERENCES person(id),
 	community_id	INTEGER NOT NULL REFERENCES community(id),
 	month		TEXT NOT NULL CHECK (length(month) = 7),
-	level		INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
-	comment		TEXT NOT NULL DEFAULT '' CHECK (length(comment) <= 500),
-	created_by	INTEGER REFERENCES account(id),
 	created_at	TEXT NOT NULL,
 	UNIQUE (person_id, month)
 ) STRICT;
 
--- 负面清单: a cadre listed for a year (ineligible for awards that year).
--- UNIQUE makes the rule fire once however many bad ratings follow.
-CREATE TABLE negative_list (
-	id		INTEGER PRIMARY KEY,
-	township_id	INTEGER NOT NULL REFERENCES township(id),
-	person_id	INTEGER NOT NULL REFERENCES person(id),
-	year		INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
-	reason		TEXT NOT NULL,
-	listed_at	TEXT NOT NULL,
-	UNIQUE (person_id, year)
-) STRICT;
+-- The plan (三要): 对2次测评不满意的干部，取消评先选优资格 ... 纳入干部管理使用
+-- 负面清单.  As a rule of the rating core: two ratings at or below 不满意
+-- (level 2) in one calendar year put the cadre on list 'negative'; it
+-- fires once per cadre and year.
+INSERT INTO rating_rule (name, label, scale, purpose, level_at_or_below,
+    action, threshold, period, list_name) VALUES
+    ('community_negative', '社区满意度测评2次不满意', 'national', 'community',
+     2, 'list', 2, 'year', 'negative');
 
 -- 三类户 and 关爱对象: a monitored household or a cared-for person of a
 -- village.  Exactly one of household_id / person_id, by category.

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "base/timeutil.h"
 #include "cli/demo_community.h"
@@ -24,7 +25,10 @@ id_of(json_t *a, size_t i)
 	    "id"));
 }
 
-/* Four township cadres register; last month's ratings. */
+/*
+ * Four township cadres register; this month's rating links are issued
+ * (their secrets are not kept: the demo's communities have not rated yet).
+ */
 static int
 demo_registrations(struct db *db, const struct scope *sc,
     const struct audit_actor *who, int64_t now)
@@ -32,15 +36,14 @@ demo_registrations(struct db *db, const struct scope *sc,
 	struct cm_reg	 r;
 	json_t		*cs;
 	int64_t		 today = date_today_cn(), first, last, id, c;
-	char		 day[11], month[8];
+	char		 day[11], month[8], token[SECRET_TOKEN_LEN + 1];
 	size_t		 i;
-	bool		 listed;
 	int		 rc = DB_OK;
 
 	if ((cs = cm_cadres(db, sc, &rc)) == NULL)
 		return rc;
 	cm_month_parse(NULL, today, &first, &last);
-	cm_month_of(first - 1, month);
+	cm_month_of(first, month);
 	date_iso(first - 40, day);
 	for (i = 0; i < 4 && i < json_array_size(cs) && rc == DB_OK; i++) {
 		r.person_id = id_of(cs, i);
@@ -53,10 +56,11 @@ demo_registrations(struct db *db, const struct scope *sc,
 			rc = c < 0 ? (int)c : DB_ERROR;
 			break;
 		}
-		rc = cm_rate(db, sc, r.person_id, c, month, i == 3 ? 2 :
-		    5 - (int)(i % 2), i == 3 ? "群众反映参与小区事务较少" : "",
-		    who, now, &id, &listed);
+		if (i < 2)
+			rc = cm_issue(db, sc, r.person_id, c, month, 24, who,
+			    now, token, &id);
 	}
+	sodium_memzero(token, sizeof(token));
 	json_decref(cs);
 	return rc;
 }

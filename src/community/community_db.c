@@ -9,6 +9,7 @@
 #include "community/community_db.h"
 #include "db/db.h"
 #include "db/dbjson.h"
+#include "rating/rating_db.h"
 
 enum cm_sql {
 	CM_CADRES,
@@ -21,14 +22,13 @@ enum cm_sql {
 	CM_REG_ADD,
 	CM_REGS,
 	CM_HISTORY,
-	CM_RATED,
-	CM_RATING_ADD,
-	CM_BAD_COUNT,
-	CM_LIST_ADD,
+	CM_RULE,
+	CM_MONTH_ADD,
+	CM_MONTH_GET,
+	CM_MONTH_RATED,
 	CM_RATINGS,
-	CM_LISTING,
-	CM_NEGATIVE,
 	CM_BAD_RATINGS,
+	CM_PERSON_NAME,
 	CA_HOUSEHOLDS,
 	CA_PEOPLE,
 	CA_HOUSEHOLD_VILLAGE,
@@ -96,14 +96,27 @@ static const char *const cm_sql[CM_SQL__MAX] = {
 	    "INSERT INTO community_reg (township_id, person_id, community_id,"
 	    " registered_on, role, created_by, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/*
+	 * ?2 the year ("2026"), ?3 the rule's level, ?4 the month: this
+	 * year's bad ratings, the listing, this month's link and rating.
+	 */
 	[CM_REGS] =
 	    "SELECT r.id, r.person_id, p.name, p.posts_label, r.community_id,"
 	    " c.name, r.registered_on, r.role,"
-	    " (SELECT count(*) FROM community_rating x"
-	    "  WHERE x.person_id = r.person_id AND substr(x.month, 1, 4) = ?2"
-	    "  AND x.level <= ?4),"
-	    " EXISTS (SELECT 1 FROM negative_list n"
-	    "  WHERE n.person_id = r.person_id AND n.year = ?3)"
+	    " (SELECT count(*) FROM rating x WHERE x.township_id = ?1"
+	    "  AND x.purpose = 'community' AND x.subject_kind = 'person'"
+	    "  AND x.subject_id = r.person_id AND substr(x.day, 1, 4) = ?2"
+	    "  AND x.level <= ?3 AND x.voided_at IS NULL),"
+	    " EXISTS (SELECT 1 FROM rating_firing f"
+	    "  JOIN rating_rule u ON u.id = f.rule_id"
+	    "  WHERE u.name = '" CM_RULE_NAME "' AND f.subject_kind = 'person'"
+	    "  AND f.subject_id = r.person_id AND f.period = ?2),"
+	    " EXISTS (SELECT 1 FROM community_month m"
+	    "  WHERE m.person_id = r.person_id AND m.month = ?4),"
+	    " (SELECT x.level FROM community_month m JOIN rating x"
+	    "  ON x.purpose = 'community' AND x.record_id = m.id"
+	    "  AND x.voided_at IS NULL"
+	    "  WHERE m.person_id = r.person_id AND m.month = ?4)"
 	    " FROM community_reg r JOIN person p ON p.id = r.person_id"
 	    " JOIN community c ON c.id = r.community_id"
 	    " WHERE r.township_id = ?1 AND r.ended_on IS NULL"
@@ -112,36 +125,38 @@ static const char *const cm_sql[CM_SQL__MAX] = {
 	    "SELECT r.id, c.name, r.registered_on, r.role, r.ended_on"
 	    " FROM community_reg r JOIN community c ON c.id = r.community_id"
 	    " WHERE r.township_id = ?1 AND r.person_id = ?2 ORDER BY r.id DESC",
-	[CM_RATED] =
-	    "SELECT id FROM community_rating WHERE person_id = ?1"
-	    " AND month = ?2",
-	[CM_RATING_ADD] =
-	    "INSERT INTO community_rating (township_id, person_id,"
-	    " community_id, month, level, comment, created_by, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[CM_BAD_COUNT] =
-	    "SELECT count(*) FROM community_rating WHERE person_id = ?1"
-	    " AND substr(month, 1, 4) = ?2 AND level <= ?3",
-	[CM_LIST_ADD] =
-	    "INSERT OR IGNORE INTO negative_list (township_id, person_id,"
-	    " year, reason, listed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[CM_RULE] =
+	    "SELECT threshold, level_at_or_below, label, list_name, period"
+	    " FROM rating_rule WHERE name = '" CM_RULE_NAME "'",
+	[CM_MONTH_ADD] =
+	    "INSERT INTO community_month (township_id, person_id, community_id,"
+	    " month, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (person_id, month) DO NOTHING",
+	[CM_MONTH_GET] =
+	    "SELECT id FROM community_month WHERE township_id = ?1"
+	    " AND person_id = ?2 AND month = ?3",
+	[CM_MONTH_RATED] =
+	    "SELECT count(*) FROM rating WHERE purpose = 'community'"
+	    " AND record_id = ?1",
 	[CM_RATINGS] =
-	    "SELECT x.id, x.month, x.level, x.comment, c.name, x.created_at"
-	    " FROM community_rating x JOIN community c ON c.id = x.community_id"
-	    " WHERE x.township_id = ?1 AND x.person_id = ?2"
-	    " ORDER BY x.month DESC",
-	[CM_LISTING] =
-	    "SELECT reason, listed_at FROM negative_list"
-	    " WHERE township_id = ?1 AND person_id = ?2 AND year = ?3",
-	[CM_NEGATIVE] =
-	    "SELECT n.id, n.person_id, p.name, p.posts_label, n.year, n.reason,"
-	    " n.listed_at FROM negative_list n JOIN person p ON p.id = n.person_id"
-	    " WHERE n.township_id = ?1 AND n.year = ?2 ORDER BY n.id",
+	    "SELECT r.id, m.month, r.level, r.comment, c.name, r.created_at,"
+	    " coalesce((SELECT label FROM rating_reason x WHERE x.scale = r.scale"
+	    "  AND x.code = r.reason), '') FROM community_month m"
+	    " JOIN rating r ON r.purpose = 'community' AND r.record_id = m.id"
+	    " AND r.voided_at IS NULL"
+	    " JOIN community c ON c.id = m.community_id"
+	    " WHERE m.township_id = ?1 AND m.person_id = ?2"
+	    " ORDER BY m.month DESC",
 	[CM_BAD_RATINGS] =
-	    "SELECT x.month, x.level, x.comment, c.name FROM community_rating x"
-	    " JOIN community c ON c.id = x.community_id"
-	    " WHERE x.person_id = ?1 AND substr(x.month, 1, 4) = ?2"
-	    " AND x.level <= ?3 ORDER BY x.month",
+	    "SELECT m.month, r.level, r.comment, c.name, r.day FROM rating r"
+	    " JOIN community_month m ON m.id = r.record_id"
+	    " JOIN community c ON c.id = m.community_id"
+	    " WHERE r.township_id = ?1 AND r.purpose = 'community'"
+	    " AND r.subject_kind = 'person' AND r.subject_id = ?2"
+	    " AND substr(r.day, 1, 4) = ?3 AND r.level <= ?4"
+	    " AND r.voided_at IS NULL ORDER BY r.day, r.id",
+	[CM_PERSON_NAME] =
+	    "SELECT name FROM person WHERE township_id = ?1 AND id = ?2",
 	[CA_HOUSEHOLDS] =
 	    "SELECT h.id, v.name, coalesce(p.name, '（户主未登记）'), h.address"
 	    " FROM household h JOIN village v ON v.id = h.village_id"
@@ -220,8 +235,6 @@ static const char *const cm_sql[CM_SQL__MAX] = {
 
 const struct db_sqltab community_sqltab = { "community", cm_sql,
     CM_SQL__MAX };
-
-const struct cm_rule cm_negative_rule = { 2, 2, "negative" };
 
 static struct db_stmt *
 stmt(struct db *db, enum cm_sql id)
@@ -417,20 +430,21 @@ cm_register(struct db *db, const struct scope *sc, const struct cm_reg *in,
 }
 
 json_t *
-cm_registrations(struct db *db, const struct scope *sc, int year, int *rc)
+cm_registrations(struct db *db, const struct scope *sc, int year,
+    int max_level, const char *month, int *rc)
 {
 	static const char *const n[] = { "id", "person_id", "name", "posts",
 	    "community_id", "community", "registered_on", "role", "bad",
-	    "listed" };
+	    "listed", "issued", "month_level" };
 	struct db_stmt	*st = stmt(db, CM_REGS);
 	char		 y[8];
 
 	snprintf(y, sizeof(y), "%04d", year);
 	db_bind_int64(st, 1, sc->township_id);
 	db_bind_text(st, 2, y);
-	db_bind_int64(st, 3, year);
-	db_bind_int64(st, 4, cm_negative_rule.max_level);
-	return rows(st, n, "iississsib", rc);
+	db_bind_int64(st, 3, max_level);
+	db_bind_text(st, 4, month);
+	return rows(st, n, "iississsibbi", rc);
 }
 
 json_t *
@@ -459,126 +473,185 @@ cm_open_community(struct db *db, int64_t person)
 	return r < 0 ? r : c;
 }
 
-int
-cm_rate(struct db *db, const struct scope *sc, int64_t person,
-    int64_t community, const char *month, int level, const char *comment,
-    const struct audit_actor *who, int64_t now, int64_t *id, bool *listed)
+json_t *
+cm_rule(struct db *db, int *rc)
 {
-	struct db_stmt	*st = stmt(db, CM_RATED);
-	int64_t		 n;
-	char		 y[8], reason[160];
-	int		 rc;
+	static const char *const n[] = { "threshold", "max_level", "label",
+	    "list", "period" };
+	json_t	*o;
 
-	*listed = false;
-	db_bind_int64(st, 1, person);
-	db_bind_text(st, 2, month);
-	if ((n = scalar(st)) < 0)
-		return (int)n;
-	if (n > 0)
-		return DB_DONE;
-	st = stmt(db, CM_RATING_ADD);
+	if ((o = one(stmt(db, CM_RULE), n, "iisss", rc)) == NULL && *rc == 0)
+		*rc = DB_ERROR;		/* the migration inserts it */
+	return o;
+}
+
+int
+cm_issue(struct db *db, const struct scope *sc, int64_t person,
+    int64_t community, const char *month, int ttl_hours,
+    const struct audit_actor *who, int64_t now,
+    char token[SECRET_TOKEN_LEN + 1], int64_t *record)
+{
+	struct rating_issue	 in;
+	struct db_stmt		*st = stmt(db, CM_MONTH_ADD);
+	int64_t			 n;
+	int			 rc;
+
 	db_bind_int64(st, 1, sc->township_id);
 	db_bind_int64(st, 2, person);
 	db_bind_int64(st, 3, community);
 	db_bind_text(st, 4, month);
-	db_bind_int64(st, 5, level);
-	db_bind_text(st, 6, comment ? comment : "");
-	db_bind_id(st, 7, who->account_id);
-	bind_now(st, 8, now);
-	if ((rc = db_exec(st)) != DB_OK)
-		return rc;
-	*id = db_last_id(db);
-	if ((rc = audit(db, who, "community.rate", "community_rating", *id,
-	    json_pack("{sI ss si}", "person_id", (json_int_t)person, "month",
-	    month, "level", level))) != DB_OK)
-		return rc;
-	if (level > cm_negative_rule.max_level)
-		return DB_OK;
-	/* The rule: count this year's bad ratings, list once. */
-	memcpy(y, month, 4);
-	y[4] = '\0';
-	st = stmt(db, CM_BAD_COUNT);
-	db_bind_int64(st, 1, person);
-	db_bind_text(st, 2, y);
-	db_bind_int64(st, 3, cm_negative_rule.max_level);
-	if ((n = scalar(st)) < 0)
-		return (int)n;
-	if (n < cm_negative_rule.count)
-		return DB_OK;
-	snprintf(reason, sizeof(reason), "%s年社区满意度测评%" PRId64
-	    "次不满意", y, n);
-	st = stmt(db, CM_LIST_ADD);
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_int64(st, 2, person);
-	db_bind_text(st, 3, y);
-	db_bind_text(st, 4, reason);
 	bind_now(st, 5, now);
 	if ((rc = db_exec(st)) != DB_OK)
 		return rc;
-	if (db_changes(db) == 0)
-		return DB_OK;		/* already listed this year */
-	*listed = true;
-	return audit(db, who, "community.negative_list", "person", person,
-	    json_pack("{ss ss sI}", "year", y, "list", cm_negative_rule.list,
-	    "rating_id", (json_int_t)*id));
+	st = stmt(db, CM_MONTH_GET);
+	db_bind_int64(st, 1, sc->township_id);
+	db_bind_int64(st, 2, person);
+	db_bind_text(st, 3, month);
+	if ((*record = scalar(st)) <= 0)
+		return *record < 0 ? (int)*record : DB_ERROR;
+	st = stmt(db, CM_MONTH_RATED);
+	db_bind_int64(st, 1, *record);
+	if ((n = scalar(st)) < 0)
+		return (int)n;
+	if (n > 0)
+		return DB_DONE;
+	/* A link issued anew replaces the unused one (lost, not sent). */
+	if ((rc = rating_revoke_record(db, CM_PURPOSE, *record, now)) != DB_OK)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	in.township_id = sc->township_id;
+	in.scale = "national";
+	in.purpose = CM_PURPOSE;
+	in.aspect = "";
+	in.subject_kind = "person";
+	in.subject_id = person;
+	in.record_id = *record;
+	in.issued_by = who->account_id;
+	in.ttl_hours = ttl_hours;
+	if ((rc = rating_issue(db, &in, now, token, NULL)) != DB_OK)
+		return rc;
+	return audit(db, who, "community.rating_link", "community_month",
+	    *record, json_pack("{sI ss}", "person_id", (json_int_t)person,
+	    "month", month));
 }
 
 json_t *
 cm_ratings(struct db *db, const struct scope *sc, int64_t person, int *rc)
 {
 	static const char *const n[] = { "id", "month", "level", "comment",
-	    "community", "rated_at" };
+	    "community", "rated_at", "reason" };
 	struct db_stmt	*st = stmt(db, CM_RATINGS);
 
 	db_bind_int64(st, 1, sc->township_id);
 	db_bind_int64(st, 2, person);
-	return rows(st, n, "isissw", rc);
+	return rows(st, n, "isissws", rc);
 }
 
+/* This year's listing of a cadre from the rating core: {at, label}. */
 json_t *
 cm_listing(struct db *db, const struct scope *sc, int64_t person, int year,
     int *rc)
 {
-	static const char *const n[] = { "reason", "listed_at" };
-	struct db_stmt	*st = stmt(db, CM_LISTING);
+	json_t	*a, *e, *o = NULL;
+	size_t	 i;
+	char	 y[8];
 
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_int64(st, 2, person);
-	db_bind_int64(st, 3, year);
-	return one(st, n, "sw", rc);
+	snprintf(y, sizeof(y), "%04d", year);
+	if ((a = rating_list_members(db, sc->township_id, CM_LIST, y, rc)) ==
+	    NULL)
+		return NULL;
+	json_array_foreach(a, i, e)
+		if (str_eq(json_string_value(json_object_get(e, "rule")),
+		    CM_RULE_NAME) && str_eq(json_string_value(json_object_get(e,
+		    "subject_kind")), "person") && json_integer_value(
+		    json_object_get(e, "subject_id")) == person && o == NULL)
+			o = json_pack("{sO sO}", "listed_at", json_object_get(e,
+			    "at"), "reason", json_object_get(e, "rule_label"));
+	json_decref(a);
+	*rc = DB_OK;
+	return o;
 }
 
 json_t *
-cm_negative(struct db *db, const struct scope *sc, int year, int *rc)
+cm_negative(struct db *db, const struct scope *sc, int year, int max_level,
+    int *rc)
 {
-	static const char *const n[] = { "id", "person_id", "name", "posts",
-	    "year", "reason", "listed_at" };
 	static const char *const rn[] = { "month", "level", "comment",
-	    "community" };
-	struct db_stmt	*st = stmt(db, CM_NEGATIVE);
-	json_t		*a, *e, *bad;
+	    "community", "day" };
+	struct db_stmt	*st;
+	json_t		*a, *e, *out, *bad, *c;
+	int64_t		 id;
 	char		 y[8];
 	size_t		 i;
 
-	db_bind_int64(st, 1, sc->township_id);
-	db_bind_int64(st, 2, year);
-	if ((a = rows(st, n, "iissisw", rc)) == NULL)
-		return NULL;
 	snprintf(y, sizeof(y), "%04d", year);
+	if ((a = rating_list_members(db, sc->township_id, CM_LIST, y, rc)) ==
+	    NULL)
+		return NULL;
+	out = json_array();
 	json_array_foreach(a, i, e) {
-		st = stmt(db, CM_BAD_RATINGS);
-		db_bind_int64(st, 1, json_integer_value(json_object_get(e,
-		    "person_id")));
-		db_bind_text(st, 2, y);
-		db_bind_int64(st, 3, cm_negative_rule.max_level);
-		if ((bad = rows(st, rn, "siss", rc)) == NULL) {
-			json_decref(a);
-			return NULL;
+		if (!str_eq(json_string_value(json_object_get(e, "rule")),
+		    CM_RULE_NAME))
+			continue;
+		id = json_integer_value(json_object_get(e, "subject_id"));
+		if ((c = cm_cadre(db, sc, id, rc)) == NULL) {
+			if (*rc < 0)
+				goto fail;
+			continue;
 		}
-		json_object_set_new(e, "ratings", bad);
+		st = stmt(db, CM_BAD_RATINGS);
+		db_bind_int64(st, 1, sc->township_id);
+		db_bind_int64(st, 2, id);
+		db_bind_text(st, 3, y);
+		db_bind_int64(st, 4, max_level);
+		if ((bad = rows(st, rn, "sisss", rc)) == NULL) {
+			json_decref(c);
+			goto fail;
+		}
+		json_array_append_new(out, json_pack("{sI sO sO si sO sO so}",
+		    "person_id", (json_int_t)id, "name", json_object_get(c,
+		    "name"), "posts", json_object_get(c, "posts"), "year", year,
+		    "reason", json_object_get(e, "rule_label"), "listed_at",
+		    json_object_get(e, "at"), "ratings", bad));
+		json_decref(c);
 	}
-	return a;
+	json_decref(a);
+	*rc = DB_OK;
+	return out;
+fail:
+	json_decref(a);
+	json_decref(out);
+	return NULL;
 }
+
+/* The rating core's hook: the cadre a community link rates. */
+static int
+community_subject(struct db *db, const struct rating_row *r, struct arena *a,
+    struct rating_subject *s)
+{
+	struct db_stmt	*st = stmt(db, CM_PERSON_NAME);
+	int		 rc;
+
+	memset(s, 0, sizeof(*s));
+	db_bind_int64(st, 1, r->township_id);
+	db_bind_int64(st, 2, r->subject_id);
+	rc = db_step(st);
+	s->name = arena_strdup(a, rc == DB_ROW && db_col_text(st, 0) ?
+	    db_col_text(st, 0) : "");
+	db_reset(st);
+	s->person_id = r->subject_id;
+	return rc < 0 ? rc : DB_OK;
+}
+
+const struct rating_purpose community_purpose = {
+	.name = CM_PURPOSE,
+	.label = "社区满意度测评",
+	.question = "请社区对这名报到干部本月参与小区治理、联系服务居民的情况作出评价。",
+	.aspects = NULL,
+	.subject = community_subject,
+	.rated = NULL,
+	.fired = NULL,
+};
 
 /* ---------------------------------------------------------------- 进农户 */
 

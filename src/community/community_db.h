@@ -7,8 +7,10 @@
 #include <jansson.h>
 
 #include "audit/audit.h"
+#include "auth/secret.h"
 #include "db/sqltab.h"
 #include "org/scope.h"
+#include "rating/rating.h"
 
 struct db;
 
@@ -20,6 +22,17 @@ struct db;
  */
 
 /* ---- 进社区: registration (报到), monthly ratings, the negative list. */
+
+/*
+ * The monthly ratings go through the rating core (src/rating): a link per
+ * registered cadre per month (purpose "community", subject the cadre,
+ * record a community_month row), and the rule "community_negative" of
+ * table rating_rule puts a cadre on list "negative" for the year.
+ */
+#define CM_PURPOSE	"community"
+#define CM_RULE_NAME	"community_negative"
+#define CM_LIST		"negative"
+extern const struct rating_purpose community_purpose;
 
 /* The township's cadres: [{id, name, posts}]. */
 json_t	*cm_cadres(struct db *, const struct scope *, int *rc);
@@ -38,44 +51,37 @@ struct cm_reg {
 int	 cm_register(struct db *, const struct scope *, const struct cm_reg *,
 	    const struct audit_actor *, int64_t now, int64_t *id);
 /*
- * Open registrations with this year's bad ratings and listing:
+ * Open registrations with the year's bad ratings (at or below
+ * "max_level") and listing, and "month"'s link and level:
  * [{id, person_id, name, posts, community_id, community, registered_on,
- * role, bad, listed}].
+ * role, bad, listed, issued, month_level}].
  */
-json_t	*cm_registrations(struct db *, const struct scope *, int year, int *rc);
+json_t	*cm_registrations(struct db *, const struct scope *, int year,
+	    int max_level, const char *month, int *rc);
 /* A cadre's registrations, newest first. */
 json_t	*cm_history(struct db *, const struct scope *, int64_t person, int *rc);
 /* The open registration's community id: 0 when none, < 0 on failure. */
 int64_t	 cm_open_community(struct db *, int64_t person);
 
+/* The rule as stored: {threshold, max_level, label, list, period}. */
+json_t	*cm_rule(struct db *, int *rc);
 /*
- * The rule (the plan's 三要): "2 ratings at or below 不满意 in one year put
- * the cadre on the negative list (负面清单) and off that year's awards".
- * Kept as data so the rating core's rules can replace it.
+ * Issue the month's rating link of a registered cadre (revoking an unused
+ * earlier one), audited, in the caller's transaction.  DB_DONE when the
+ * month is already rated.  "token" gets the link's secret.
  */
-struct cm_rule {
-	int		 max_level;	/* a rating at or below this counts */
-	int		 count;		/* this many in the period list */
-	const char	*list;		/* "negative" */
-};
-extern const struct cm_rule cm_negative_rule;
-
-/*
- * Store one month's rating (1..5) of a registered cadre.  DB_DONE when
- * that month is already rated.  *listed is set when this rating put the
- * cadre on the list (only ever once per year).
- */
-int	 cm_rate(struct db *, const struct scope *, int64_t person,
-	    int64_t community, const char *month, int level,
-	    const char *comment, const struct audit_actor *, int64_t now,
-	    int64_t *id, bool *listed);
+int	 cm_issue(struct db *, const struct scope *, int64_t person,
+	    int64_t community, const char *month, int ttl_hours,
+	    const struct audit_actor *, int64_t now,
+	    char token[SECRET_TOKEN_LEN + 1], int64_t *record);
 /* A cadre's ratings, newest month first: [{id, month, level, ...}]. */
 json_t	*cm_ratings(struct db *, const struct scope *, int64_t person, int *rc);
-/* The list entry of one cadre and year: {reason, listed_at} or null. */
+/* The cadre's listing in a year: {reason, listed_at}, or NULL (*rc 0). */
 json_t	*cm_listing(struct db *, const struct scope *, int64_t person,
 	    int year, int *rc);
-/* The year's negative list, each with the ratings that caused it. */
-json_t	*cm_negative(struct db *, const struct scope *, int year, int *rc);
+/* The year's negative list, each with the bad ratings of that year. */
+json_t	*cm_negative(struct db *, const struct scope *, int year,
+	    int max_level, int *rc);
 
 /* ---- 进农户: monitored households and care recipients. */
 

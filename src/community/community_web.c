@@ -14,6 +14,7 @@
 #include "community/community_web.h"
 #include "db/db.h"
 #include "org/org.h"
+#include "rating/rating_web.h"
 #include "report/xlsx.h"
 #include "visit/visit.h"
 #include "web/download.h"
@@ -92,9 +93,9 @@ label_all(json_t *a, const char *key, const char *const *codes,
 		    json_string_value(json_object_get(o, key)))));
 }
 
-/* Level labels and the 差评 mark on ratings. */
+/* Level labels and the 差评 mark (at or below "max") on ratings. */
 static void
-label_levels(json_t *a)
+label_levels(json_t *a, int64_t max)
 {
 	json_t	*o;
 	size_t	 i;
@@ -104,8 +105,7 @@ label_levels(json_t *a)
 		l = json_integer_value(json_object_get(o, "level"));
 		json_object_set_new(o, "level_label", json_string(l >= 1 &&
 		    l <= 5 ? cm_level_labels[l] : ""));
-		json_object_set_new(o, "bad", json_boolean(l <= cm_negative_rule
-		    .max_level));
+		json_object_set_new(o, "bad", json_boolean(l <= max));
 	}
 }
 
@@ -139,17 +139,36 @@ static const struct field reg_fields[] = {
 	{ "role", "认领岗位", F_TEXT, true, 1, 40, NULL },
 };
 
+/* The stored rule: its level and count; 0 or a status. */
+static int
+rule_of(struct web *w, int64_t *max, json_t **rule)
+{
+	int	 rc;
+
+	if ((*rule = cm_rule(w->db, &rc)) == NULL)
+		return web_db_fail(w, rc);
+	*max = json_integer_value(json_object_get(*rule, "max_level"));
+	return 0;
+}
+
 int
 community_page(struct web *w)
 {
-	json_t	*regs, *cadres, *comms;
-	int	 year = this_year(), rc;
-	char	 day[11];
+	json_t	*regs, *cadres, *comms, *rule;
+	int64_t	 max;
+	int	 year = this_year(), st, rc;
+	char	 day[11], month[8];
 
-	if ((regs = cm_registrations(w->db, &w->scope, year, &rc)) == NULL)
+	if ((st = rule_of(w, &max, &rule)) != 0)
+		return st;
+	cm_month_of(date_today_cn(), month);
+	if ((regs = cm_registrations(w->db, &w->scope, year, (int)max, month,
+	    &rc)) == NULL) {
+		json_decref(rule);
 		return web_db_fail(w, rc);
-	w->model = json_pack("{si so si}", "year", year, "registrations", regs,
-	    "rule_count", cm_negative_rule.count);
+	}
+	w->model = json_pack("{si ss so so}", "year", year, "month", month,
+	    "registrations", regs, "rule", rule);
 	if (w->api)
 		return 200;
 	if ((cadres = cm_cadres(w->db, &w->scope, &rc)) == NULL)
@@ -205,26 +224,35 @@ community_register(struct web *w)
 	    in.person_id));
 }
 
-static const struct field rate_fields[] = {
-	{ "person_id", "被测评干部", F_ID, true, 0, 0, NULL },
-	{ "month", "测评月份", F_TEXT, true, 7, 7, NULL },
-	{ "level", "满意度", F_ENUM, true, 0, 0, cm_levels },
-	{ "comment", "意见建议", F_MULTILINE, false, 0, 500, NULL },
-};
-
+/*
+ * This month's rating links: the registered cadres with their status, and
+ * a form that issues a cadre's link for the community to rate from a
+ * phone (the rating core's /r/<token> page).
+ */
 int
 community_rate_form(struct web *w)
 {
-	json_t	*regs, *o, *r, *levels;
+	json_t	*regs, *o, *r, *rule;
+	int64_t	 max, l;
 	char	 month[8];
 	size_t	 i;
-	int	 rc;
+	int	 st, rc;
 
-	if ((regs = cm_registrations(w->db, &w->scope, this_year(), &rc)) ==
-	    NULL)
+	if ((st = rule_of(w, &max, &rule)) != 0)
+		return st;
+	cm_month_of(date_today_cn(), month);
+	if ((regs = cm_registrations(w->db, &w->scope, this_year(), (int)max,
+	    month, &rc)) == NULL) {
+		json_decref(rule);
 		return web_db_fail(w, rc);
+	}
 	o = json_array();
-	json_array_foreach(regs, i, r)
+	json_array_foreach(regs, i, r) {
+		l = json_integer_value(json_object_get(r, "month_level"));
+		json_object_set_new(r, "month_label", json_string(l >= 1 &&
+		    l <= 5 ? cm_level_labels[l] : ""));
+		if (l != 0)
+			continue;
 		json_array_append_new(o, json_pack("{so so sb}", "value",
 		    json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(
 		    json_object_get(r, "person_id"))), "label", json_sprintf(
@@ -232,92 +260,108 @@ community_rate_form(struct web *w)
 		    "name")), json_string_value(json_object_get(r,
 		    "community")), json_string_value(json_object_get(r,
 		    "role"))), "selected", 0));
-	json_decref(regs);
-	levels = opt_list(cm_levels, cm_level_labels + 1, NULL);
-	cm_month_of(date_today_cn(), month);
-	w->model = json_pack("{so s{so so} s{ss ss ss ss}}",
-	    "empty", json_boolean(json_array_size(o) == 0),
-	    "options", "person_id", o, "level", levels,
-	    "form", "person_id", "", "month", month, "level", "", "comment",
-	    "");
+	}
+	w->model = json_pack("{ss so so sb s{so} s{ss}}", "month", month,
+	    "registrations", regs, "rule", rule,
+	    "empty", json_array_size(o) == 0,
+	    "options", "person_id", o,
+	    "form", "person_id", "");
 	return 200;
+}
+
+/* Hours from "now" to the end of the Asia/Shanghai day "last". */
+static int
+hours_until_after(int64_t now, int64_t last)
+{
+	int64_t	 end = (last + 1) * 86400000LL - 8 * 3600000LL;
+	int64_t	 h = (end - now + 3599999) / 3600000;
+
+	return h < 1 ? 1 : h > 24 * 90 ? 24 * 90 : (int)h;
 }
 
 int
 community_rate(struct web *w)
 {
+	static const struct field f[] = {
+		{ "person_id", "被测评干部", F_ID, true, 0, 0, NULL },
+	};
 	struct audit_actor	 who = web_audit_actor(w);
-	struct value		 v[4];
+	struct value		 v[1];
 	json_t			*c;
-	int64_t			 first, last, community, id = 0;
-	bool			 listed = false;
+	const char		*path, *name;
+	char			 token[SECRET_TOKEN_LEN + 1], month[8];
+	int64_t			 first, last, community, record = 0;
 	int			 st, rc;
 
-	if ((st = input_check(w, rate_fields, 4, v)) != 0)
+	if ((st = input_check(w, f, 1, v)) != 0)
 		return st;
 	if ((c = cm_cadre(w->db, &w->scope, v[0].i, &rc)) == NULL)
 		return rc < 0 ? web_db_fail(w, rc) : web_fail(w, 422,
 		    "invalid", "「被测评干部」须是本乡登记的干部", "person_id");
+	name = web_printf(w, "%s", json_string_value(json_object_get(c,
+	    "name")));
 	json_decref(c);
-	if (cm_month_parse(v[1].s, date_today_cn(), &first, &last) != 0)
-		return web_fail(w, 422, "invalid",
-		    "「测评月份」应写成 2026-11 这样的年月", "month");
-	if (first > date_today_cn())
-		return web_fail(w, 422, "invalid", "「测评月份」不能晚于本月",
-		    "month");
 	if ((community = cm_open_community(w->db, v[0].i)) < 0)
 		return web_db_fail(w, (int)community);
 	if (community == 0)
 		return web_fail(w, 422, "invalid",
 		    "该干部尚未向居住社区报到，不能测评", "person_id");
+	cm_month_parse(NULL, date_today_cn(), &first, &last);
+	cm_month_of(first, month);
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
-	rc = cm_rate(w->db, &w->scope, v[0].i, community, v[1].s,
-	    (int)(v[2].s[0] - '0'), v[3].present ? v[3].s : "", &who, w->now,
-	    &id, &listed);
+	/* The link lasts to the month's end: a rating counts in its month. */
+	rc = cm_issue(w->db, &w->scope, v[0].i, community, month,
+	    hours_until_after(w->now, last), &who, w->now, token, &record);
 	if (rc == DB_DONE) {
 		db_end(w->db, DB_ERROR);
-		return web_fail(w, 422, "duplicate",
-		    "该干部本月的社区满意度测评已经登记", "month");
+		return web_fail(w, 422, "rated",
+		    "该干部本月的社区满意度测评已经完成", "person_id");
 	}
 	if ((rc = db_end(w->db, rc)) != DB_OK)
 		return web_db_fail(w, rc);
-	w->model = json_pack("{sI sb}", "id", (json_int_t)id, "listed",
-	    listed);
-	return web_done(w, 201, web_printf(w, "/community/cadres/%" PRId64,
-	    v[0].i));
+	path = web_printf(w, "/r/%s", token);
+	w->model = json_pack("{ss ss ss ss ss ss sI ss}", "token", token,
+	    "url", rating_url(w, path), "qr", web_printf(w, "%s/qr.svg", path),
+	    "what", web_printf(w, "社区满意度测评链接：%s（%s）", name, month),
+	    "back", "返回测评登记", "back_href", "/community/rate",
+	    "record_id", (json_int_t)record, "month", month);
+	w->tmpl = "rating_link";
+	return w->api ? 201 : 200;
 }
 
 int
 community_cadre(struct web *w)
 {
-	int64_t	 id = web_param_id(w, "id");
-	json_t	*c, *h, *r, *l;
+	int64_t	 id = web_param_id(w, "id"), max;
+	json_t	*c, *h, *r, *l, *rule;
 	int	 year, st, rc;
 
 	if ((st = query_year(w, &year)) != 0)
 		return st;
 	if (id == 0 || (c = cm_cadre(w->db, &w->scope, id, &rc)) == NULL)
 		return id && rc < 0 ? web_db_fail(w, rc) : web_not_found(w);
+	if ((st = rule_of(w, &max, &rule)) != 0) {
+		json_decref(c);
+		return st;
+	}
+	json_decref(rule);
 	if ((h = cm_history(w->db, &w->scope, id, &rc)) == NULL) {
 		json_decref(c);
 		return web_db_fail(w, rc);
 	}
+	json_object_set_new(c, "registrations", h);
 	if ((r = cm_ratings(w->db, &w->scope, id, &rc)) == NULL) {
 		json_decref(c);
-		json_decref(h);
 		return web_db_fail(w, rc);
 	}
-	label_levels(r);
+	label_levels(r, max);
+	json_object_set_new(c, "ratings", r);
 	l = cm_listing(w->db, &w->scope, id, year, &rc);
 	if (l == NULL && rc < 0) {
 		json_decref(c);
-		json_decref(h);
-		json_decref(r);
 		return web_db_fail(w, rc);
 	}
-	json_object_set_new(c, "registrations", h);
-	json_object_set_new(c, "ratings", r);
 	json_object_set_new(c, "year", json_integer(year));
 	json_object_set_new(c, "listing", l ? l : json_null());
 	json_object_set_new(c, "ineligible", json_boolean(l != NULL));
@@ -328,18 +372,23 @@ community_cadre(struct web *w)
 int
 community_negative(struct web *w)
 {
-	json_t	*a, *e;
+	json_t	*a, *e, *rule;
+	int64_t	 max;
 	size_t	 i;
 	int	 year, st, rc;
 
 	if ((st = query_year(w, &year)) != 0)
 		return st;
-	if ((a = cm_negative(w->db, &w->scope, year, &rc)) == NULL)
+	if ((st = rule_of(w, &max, &rule)) != 0)
+		return st;
+	if ((a = cm_negative(w->db, &w->scope, year, (int)max, &rc)) == NULL) {
+		json_decref(rule);
 		return web_db_fail(w, rc);
+	}
 	json_array_foreach(a, i, e)
-		label_levels(json_object_get(e, "ratings"));
-	w->model = json_pack("{si so si si}", "year", year, "items", a,
-	    "prev", year - 1, "next", year + 1);
+		label_levels(json_object_get(e, "ratings"), max);
+	w->model = json_pack("{si so si si so}", "year", year, "items", a,
+	    "prev", year - 1, "next", year + 1, "rule", rule);
 	return 200;
 }
 

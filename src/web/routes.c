@@ -136,11 +136,11 @@ const struct route routes[] = {
 { GET,  "/visits/print",        GET,  NULL,                             visit_print,         "visit_print",    "村组干部走访登记表", R_LEDGER, SCOPE_VILLAGE, 0 },
 { GET,  "/visits/:id",          GET,  "/api/v1/visits/:id",             visit_show,          "visit",          "走访记录",    R_LEDGER,   SCOPE_VILLAGE,  ROUTE_CACHE },
 
-/* 进社区: cadres' registration (报到), monthly ratings, the negative list. */
+/* 进社区: cadres' registration (报到), monthly rating links (the rating core), the negative list. */
 { GET,  "/community",           GET,  "/api/v1/community",              community_page,      "community",      "进社区 · 干部报到", CM_READ, SCOPE_TOWNSHIP, 0 },
 { POST, "/community",           POST, "/api/v1/community/registrations", community_register, NULL,             "进社区 · 干部报到", CM_EDIT, SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/rate",      GET,  NULL,                             community_rate_form, "community_rate", "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
-{ POST, "/community/rate",      POST, "/api/v1/community/ratings",      community_rate,      NULL,             "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
+{ POST, "/community/rate",      POST, "/api/v1/community/links",        community_rate,      "rating_link",    "社区满意度测评链接", CM_EDIT, SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/negative.xlsx", GET, NULL,                           community_negative_xlsx, NULL,         NULL,          CM_READ,    SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/negative",  GET,  "/api/v1/community/negative",     community_negative,  "negative_list",  "负面清单",    CM_READ,    SCOPE_TOWNSHIP, 0 },
 { GET,  "/community/cadres/:id", GET, "/api/v1/community/cadres/:id",   community_cadre,     "community_cadre", "干部进社区情况", CM_READ, SCOPE_TOWNSHIP, 0 },

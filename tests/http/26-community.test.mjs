@@ -8,13 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './lib.mjs';
-import { call, getJson, mainOf, CHINESE, assert422, clients, pageHas } from './lib-org.mjs';
+import { call, getJson, mainOf, assert422, clients, pageHas } from './lib-org.mjs';
 
 let srv, as, township;   // township cadres (person rows without a village)
 
 const DAY = 86400000;
 const cnDay = (offset = 0) => new Date(Date.now() + 8 * 3600000 + offset * DAY).toISOString().slice(0, 10);
-const lastYear = () => Number(cnDay().slice(0, 4)) - 1;
 
 before(async () => {
   srv = await startServer();
@@ -28,91 +27,77 @@ after(async () => { await srv.stop(); });
 
 const register = async (person, body = {}, role = 'leader') => call(await as(role), 'POST',
   '/api/v1/community/registrations', { person_id: person, community: '东苑社区', registered_on: cnDay(-10), role: '楼栋长', ...body });
-const rate = async (person, month, level, comment = '', role = 'leader') => call(await as(role), 'POST',
-  '/api/v1/community/ratings', { person_id: person, month, level: String(level), comment });
-const cadre = async (id, year) => getJson(await as('leader'), `/api/v1/community/cadres/${id}${year ? `?year=${year}` : ''}`);
-const negative = async (year) => (await getJson(await as('leader'), `/api/v1/community/negative?year=${year}`)).items;
+// This month's link for a cadre (the rating core's token), and the community's rating through it.
+const link = async (person, role = 'leader', s = srv, c = null) => call(c ?? await as(role), 'POST', '/api/v1/community/links', { person_id: person });
+const rateVia = async (token, level, comment = '', s = srv) => call(s.client(), 'POST', `/api/v1/r/${token}`, { answers: [{ level, comment }] });
+const cadre = async (id, year, c = null) => getJson(c ?? await as('leader'), `/api/v1/community/cadres/${id}${year ? `?year=${year}` : ''}`);
+const negative = async (year, c = null) => (await getJson(c ?? await as('leader'), `/api/v1/community/negative?year=${year}`)).items;
+const thisYear = () => Number(cnDay().slice(0, 4));
 
 // ---------------------------------------------------------------- 进社区
 
-test('the demo registers four cadres; one has one 不满意 and is not listed', async () => {
+test('the demo registers four cadres, two with this month\'s link; the rule is data', async () => {
   const m = await getJson(await as('leader'), '/api/v1/community');
   assert.equal(m.registrations.length, 4);
-  assert.equal(m.rule_count, 2);
-  const bad = m.registrations.filter((r) => r.bad > 0);
-  assert.equal(bad.length <= 1, true);
-  assert.ok(m.registrations.every((r) => r.listed === false));
+  assert.deepEqual(m.rule, { threshold: 2, max_level: 2, label: '社区满意度测评2次不满意', list: 'negative', period: 'year' });
+  assert.equal(m.registrations.filter((r) => r.issued).length, 2);
+  assert.ok(m.registrations.every((r) => r.listed === false && r.bad === 0 && r.month_level === null));
 });
 
-test('two 不满意 in a year put the cadre on the negative list exactly once, with the ratings that caused it', async () => {
-  const y = lastYear();
+test('a month\'s rating link: the community rates the cadre once from its phone page', async () => {
   const p = township[0];
+  assert422(await link(p.id), 'person_id', 'not registered');
   assert.equal((await register(p.id)).status, 201);
-  let r = await rate(p.id, `${y}-03`, 2, '很少参加小区活动');
+  const r = await link(p.id);
   assert.equal(r.status, 201);
-  assert.equal(r.body.listed, false, 'one bad rating does not list');
-  assert.equal((await cadre(p.id, y)).ineligible, false);
-  r = await rate(p.id, `${y}-04`, 4);
-  assert.equal(r.body.listed, false, 'a good rating does not count');
-  r = await rate(p.id, `${y}-05`, 1, '群众反映强烈');
-  assert.equal(r.status, 201);
-  assert.equal(r.body.listed, true, 'the second bad rating lists');
-  r = await rate(p.id, `${y}-07`, 2);
-  assert.equal(r.status, 201);
-  assert.equal(r.body.listed, false, 'a third bad rating does not list again');
-  const list = (await negative(y)).filter((e) => e.person_id === p.id);
-  assert.equal(list.length, 1, 'listed exactly once');
-  assert.deepEqual(list[0].ratings.map((x) => x.month), [`${y}-03`, `${y}-05`, `${y}-07`]);
-  assert.deepEqual(list[0].ratings.map((x) => x.level_label), ['不满意', '非常不满意', '不满意']);
-  assert.match(list[0].reason, /不满意/);
-  const c = await cadre(p.id, y);
-  assert.equal(c.ineligible, true);
-  assert.ok(c.listing && c.listing.reason);
-  // Visible on the cadre's page and the list page.
-  const page = mainOf(await (await (await as('leader')).get(`/community/cadres/${p.id}?year=${y}`)).text());
-  assert.ok(page.includes('取消评先选优资格'), 'the cadre page says ineligible');
-  assert.ok(page.includes('群众反映强烈'));
-  const lp = mainOf(await (await (await as('leader')).get(`/community/negative?year=${y}`)).text());
-  assert.ok(lp.includes(p.name) && lp.includes('取消资格') && lp.includes(`${y}-05`));
-  // Another year is unaffected.
-  assert.equal((await cadre(p.id, y + 1)).ineligible, false);
-  assert.equal((await negative(y + 1)).filter((e) => e.person_id === p.id).length, 0);
+  assert.equal(r.body.month, cnDay().slice(0, 7));
+  assert.match(r.body.token, /^[A-Za-z0-9_-]{43}$/);
+  assert.ok(r.body.url.endsWith(`/r/${r.body.token}`));
+  // The public page asks about this cadre on the national five levels.
+  const page = await getJson(srv.client(), `/api/v1/r/${r.body.token}`);
+  assert.equal(page.purpose, 'community');
+  assert.equal(page.levels.length, 5);
+  assert.ok(JSON.stringify(page).includes(p.name));
+  // A second link replaces the first (unused) one.
+  const again = await link(p.id);
+  assert.equal(again.status, 201);
+  assert.equal((await rateVia(r.body.token, 4)).status, 410, 'the replaced link is revoked');
+  const ok = await rateVia(again.body.token, 2, '很少参加小区活动');
+  assert.equal(ok.status, 201);
+  assert.equal((await rateVia(again.body.token, 5)).status, 410, 'single use');
+  assert422(await link(p.id), 'person_id', 'the month is rated');
+  const c = await cadre(p.id);
+  assert.equal(c.ratings.length, 1);
+  assert.equal(c.ratings[0].month, cnDay().slice(0, 7));
+  assert.equal(c.ratings[0].level_label, '不满意');
+  assert.equal(c.ratings[0].bad, true);
+  assert.equal(c.ineligible, false, 'one 不满意 does not list');
+  assert.equal((await negative(thisYear())).some((e) => e.person_id === p.id), false);
+  const m = await getJson(await as('leader'), '/api/v1/community');
+  const reg = m.registrations.find((x) => x.person_id === p.id);
+  assert.equal(reg.bad, 1);
+  assert.equal(reg.listed, false);
+  assert.equal(reg.month_level, 2);
+  assert.equal(m.rule.threshold, 2);
+  assert.equal(m.rule.max_level, 2);
+  // The page form shows the link and its QR code.
+  const other = township[1];
+  assert.equal((await register(other.id, { community: '南街社区' })).status, 201);
+  const f = await (await as('leader')).submit('/community/rate', { person_id: String(other.id) });
+  assert.equal(f.status, 200);
+  const html = mainOf(await f.text());
+  assert.match(html, /\/r\/[A-Za-z0-9_-]{43}\/qr\.svg/);
+  assert.ok(html.includes(other.name));
 });
 
-test('one 不满意 in a year does not list; bad ratings in two different years do not add up', async () => {
-  const y = lastYear();
-  const p = township[1];
-  assert.equal((await register(p.id, { community: '南街社区' })).status, 201);
-  assert.equal((await rate(p.id, `${y - 1}-12`, 2)).body.listed, false);
-  assert.equal((await rate(p.id, `${y}-01`, 2)).body.listed, false);
-  assert.equal((await rate(p.id, `${y}-02`, 3)).body.listed, false, '基本满意 is not bad');
-  assert.equal((await cadre(p.id, y)).ineligible, false);
-  assert.equal((await negative(y)).some((e) => e.person_id === p.id), false);
-  assert.equal((await negative(y - 1)).some((e) => e.person_id === p.id), false);
-  const page = mainOf(await (await (await as('leader')).get(`/community/cadres/${p.id}?year=${y}`)).text());
-  assert.ok(page.includes('未列入负面清单'));
-});
-
-test('ratings: bad input is 422 in Chinese and stores nothing', async () => {
-  const y = lastYear();
+test('links: bad input is 422 in Chinese and issues nothing', async () => {
   const p = township[2];
-  assert.equal((await rate(p.id, `${y}-03`, 2)).status, 422, 'not registered');
-  assert422(await rate(p.id, `${y}-03`, 2), 'person_id', 'unregistered cadre');
-  assert.equal((await register(p.id)).status, 201);
-  assert422(await rate(p.id, `${y}-13`, 2), 'month', 'month 13');
-  assert422(await rate(p.id, '2026/03', 2), 'month', 'slash');
-  assert422(await rate(p.id, `${Number(cnDay().slice(0, 4)) + 1}-01`, 2), 'month', 'future month');
-  assert422(await rate(p.id, `${y}-03`, 6), 'level', 'level 6');
-  assert422(await rate(p.id, `${y}-03`, 0), 'level', 'level 0');
-  assert422(await rate(999999, `${y}-03`, 2), 'person_id', 'unknown person');
-  assert.equal((await cadre(p.id)).ratings.length, 0, 'nothing stored');
-  assert.equal((await rate(p.id, `${y}-03`, 5, '好')).status, 201);
-  const dup = await rate(p.id, `${y}-03`, 1, '重复');
-  assert422(dup, 'month', 'second rating of the month');
-  const rs = (await cadre(p.id)).ratings;
-  assert.equal(rs.length, 1);
-  assert.equal(rs[0].level, 5, 'the stored rating is unchanged');
-  assert.equal(rs[0].comment, '好');
+  assert422(await link(p.id), 'person_id', 'unregistered cadre');
+  assert422(await link(999999), 'person_id', 'unknown person');
+  assert422(await call(await as('leader'), 'POST', '/api/v1/community/links', {}), 'person_id', 'missing');
+  assert422(await call(await as('leader'), 'POST', '/api/v1/community/links', { person_id: 'x' }), 'person_id', 'junk');
+  const m = await getJson(await as('leader'), '/api/v1/community');
+  assert.equal(m.registrations.some((x) => x.person_id === p.id), false);
 });
 
 test('registration: bad input is 422; a move ends the earlier registration', async () => {
@@ -142,8 +127,8 @@ test('community routes: village cadres and admins are refused, the inspector rea
   const r = await register(township[4].id, {}, 'inspector');
   assert.equal(r.status, 403);
   assert.equal((await cadre(township[4].id)).registrations.length, 0);
-  assert.equal((await call(await as('village'), 'POST', '/api/v1/community/ratings',
-    { person_id: township[0].id, month: `${lastYear()}-09`, level: '1' })).status, 403);
+  assert.equal((await call(await as('village'), 'POST', '/api/v1/community/links', { person_id: township[0].id })).status, 403);
+  assert.equal((await call(await as('inspector'), 'POST', '/api/v1/community/links', { person_id: township[0].id })).status, 403);
 });
 
 test('CSRF: registration and rating without the token are refused and store nothing', async () => {
@@ -154,22 +139,27 @@ test('CSRF: registration and rating without the token are refused and store noth
   r = await c.req('POST', '/community', { form: { person_id: String(p.id), community: '东苑社区', registered_on: cnDay(), role: '楼栋长' }, csrf: false });
   assert.equal(r.status, 403);
   assert.equal((await cadre(p.id)).registrations.length, 0);
-  r = await c.req('POST', '/api/v1/community/ratings', { json: { person_id: township[0].id, month: `${lastYear()}-10`, level: '1' }, csrf: false });
+  r = await c.req('POST', '/api/v1/community/links', { json: { person_id: township[1].id }, csrf: false });
   assert.equal(r.status, 403);
-  assert.equal((await cadre(township[0].id)).ratings.some((x) => x.month === `${lastYear()}-10`), false);
+  r = await c.req('POST', '/community/rate', { form: { person_id: String(township[1].id) }, csrf: false });
+  assert.equal(r.status, 403);
 });
 
 test('XSS: community name, role and rating comment are stored and rendered escaped', async () => {
   const p = township[4];
   const evil = '<script>alert(1)</script>';
   assert.equal((await register(p.id, { community: `社区${evil}`.slice(0, 40), role: `<img src=x onerror=alert(1)>` })).status, 201);
-  assert.equal((await rate(p.id, `${lastYear()}-06`, 2, `意见${evil}`)).status, 201);
+  const l = await link(p.id);
+  assert.equal(l.status, 201);
+  assert.equal((await rateVia(l.body.token, 1, `意见${evil}`)).status, 201);
   for (const path of ['/community', `/community/cadres/${p.id}`]) {
     const html = await (await (await as('leader')).get(path)).text();
     assert.equal(html.includes('<script>alert(1)'), false, path);
     assert.equal(html.includes('<img src=x'), false, path);
     assert.ok(pageHas(html, '<img src=x onerror=alert(1)>'), `${path} shows the text escaped`);
   }
+  const page = await (await (await as('leader')).get(`/community/cadres/${p.id}`)).text();
+  assert.ok(pageHas(page, `意见${evil}`), 'the rating comment, escaped');
 });
 
 test('pages: the registration form re-renders with the message and the input kept', async () => {
@@ -353,12 +343,12 @@ test('the no-contact month: bad ?month= is 422, future months too', async () => 
   assert.equal(page.includes('本月未联系'), true);
 });
 
-async function xlsxText(client, path, name) {
+async function xlsxText(client, path, name, s = srv) {
   const res = await client.get(path);
   assert.equal(res.status, 200, path);
   assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   assert.match(res.headers.get('content-disposition'), /^attachment; filename="/);
-  const file = join(srv.dir, name);
+  const file = join(s.dir, name);
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   return execFileSync('unzip', ['-p', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
 }
@@ -373,12 +363,9 @@ test('the no-contact list and the negative list export to XLSX ledgers, in scope
   for (const i of foreign) assert.equal(xml.includes(i.name), false, `${i.name} of another village is left out`);
   assert.ok(xml.includes('填报人'));
   assert.equal((await (await as('village')).get('/care/uncontacted.xlsx?month=2026-13')).status, 422);
-  const y = lastYear();
-  const neg = await xlsxText(await as('leader'), `/community/negative.xlsx?year=${y}`, 'n.xlsx');
-  assert.ok(neg.includes(`${y}年干部管理使用负面清单`));
-  assert.ok(neg.includes(township[0].name));
-  assert.ok(neg.includes('取消评先选优资格'));
-  assert.equal((await (await as('village')).get(`/community/negative.xlsx?year=${y}`)).status, 403);
+  const neg = await xlsxText(await as('leader'), `/community/negative.xlsx?year=${thisYear()}`, 'n.xlsx');
+  assert.ok(neg.includes(`${thisYear()}年干部管理使用负面清单`));
+  assert.equal((await (await as('village')).get(`/community/negative.xlsx?year=${thisYear()}`)).status, 403);
 });
 
 // ---------------------------------------------------------------- 示范户
@@ -515,5 +502,66 @@ test('model household nominations close at the end of 30 November (faketime), wi
     assert.match(await f.text(), /截止/);
   } finally {
     await s3.stop();
+  }
+});
+
+test('[rating rule] two 不满意 in one year put the cadre on the negative list exactly once (faketime, three months)', async () => {
+  const s4 = await startServer({ clock: true });
+  try {
+    // Passwords of the demo must not expire while the clock runs ahead.
+    assert.equal((await (await s4.as('secadmin')).patch('/api/v1/settings', { pw_max_age_days: 365 })).status, 200);
+    const today = cnDay();
+    // Three months of one year: from this month, or from January if too late in the year.
+    const start = Number(today.slice(5, 7)) >= 11 ? `${thisYear() + 1}-01-05` : today;
+    const day = (k) => { const d = new Date(`${start.slice(0, 7)}-05T00:00:00Z`); d.setUTCMonth(d.getUTCMonth() + k); return k === 0 ? start : d.toISOString().slice(0, 10); };
+    const year = Number(start.slice(0, 4));
+    const people = (await getJson(await s4.as('leader'), '/api/v1/people?limit=200')).items;
+    const regs = (await getJson(await s4.as('leader'), '/api/v1/community')).registrations.map((r) => r.person_id);
+    const [a, b] = people.filter((p) => p.kind === 'cadre' && p.village_id == null && !regs.includes(p.id));
+    let leader = await s4.as('leader');
+    for (const p of [a, b]) {
+      assert.equal((await call(leader, 'POST', '/api/v1/community/registrations', { person_id: p.id, community: '东苑社区', registered_on: today, role: '志愿服务' })).status, 201);
+    }
+    const month = async (k, levelA, levelB, note) => {
+      s4.setClock(`+${daysBetween(today, day(k))}d`);
+      leader = await s4.as('leader');
+      const la = await link(a.id, null, s4, leader);
+      assert.equal(la.status, 201, JSON.stringify(la.body));
+      assert.equal(la.body.month, day(k).slice(0, 7));
+      assert.equal((await rateVia(la.body.token, levelA, note, s4)).status, 201);
+      const lb = await link(b.id, null, s4, leader);
+      assert.equal((await rateVia(lb.body.token, levelB, '', s4)).status, 201);
+    };
+    await month(0, 2, 2, '很少参加小区活动');
+    assert.equal((await cadre(a.id, year, leader)).ineligible, false, 'one bad rating: not listed');
+    await month(1, 1, 4, '群众反映强烈');
+    let c = await cadre(a.id, year, leader);
+    assert.equal(c.ineligible, true, 'the second bad rating lists');
+    assert.ok(c.listing.reason.includes('不满意'));
+    assert.equal((await cadre(b.id, year, leader)).ineligible, false, 'one bad and one good: not listed');
+    await month(2, 2, 5, '仍未改进');
+    const list = (await negative(year, leader)).filter((e) => e.person_id === a.id);
+    assert.equal(list.length, 1, 'listed exactly once');
+    assert.deepEqual(list[0].ratings.map((x) => x.month), [0, 1, 2].map((k) => day(k).slice(0, 7)));
+    assert.deepEqual(list[0].ratings.map((x) => x.level_label), ['不满意', '非常不满意', '不满意']);
+    assert.equal((await negative(year, leader)).some((e) => e.person_id === b.id), false);
+    // Visible on the cadre's page and the list page, with the ratings that caused it.
+    const page = mainOf(await (await leader.get(`/community/cadres/${a.id}?year=${year}`)).text());
+    assert.ok(page.includes('取消评先选优资格'));
+    assert.ok(page.includes('群众反映强烈'));
+    const lp = mainOf(await (await leader.get(`/community/negative?year=${year}`)).text());
+    assert.ok(lp.includes(a.name) && lp.includes('取消资格') && lp.includes(day(1).slice(0, 7)));
+    assert.equal(lp.includes(b.name), false);
+    const home = await getJson(leader, '/api/v1/community');
+    assert.equal(home.registrations.find((r) => r.person_id === a.id).listed, true);
+    assert.equal(home.registrations.find((r) => r.person_id === a.id).bad, 3);
+    // The rating core fired once: one audit-visible firing, one list member.
+    const neg = await xlsxText(leader, `/community/negative.xlsx?year=${year}`, 'neg.xlsx', s4);
+    assert.ok(neg.includes(a.name) && neg.includes('取消评先选优资格'));
+    // Another year is unaffected.
+    assert.equal((await cadre(a.id, year + 1, leader)).ineligible, false);
+    assert.equal((await negative(year + 1, leader)).length, 0);
+  } finally {
+    await s4.stop();
   }
 });
