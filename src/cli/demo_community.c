@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "base/timeutil.h"
 #include "cli/demo_community.h"
@@ -26,8 +25,8 @@ id_of(json_t *a, size_t i)
 }
 
 /*
- * Four township cadres register; this month's rating links are issued
- * (their secrets are not kept: the demo's communities have not rated yet).
+ * Four township cadres register.  No rating links: a link's secret is
+ * shown once, to whoever issues it, so the demo leaves that to the user.
  */
 static int
 demo_registrations(struct db *db, const struct scope *sc,
@@ -35,16 +34,14 @@ demo_registrations(struct db *db, const struct scope *sc,
 {
 	struct cm_reg	 r;
 	json_t		*cs;
-	int64_t		 today = date_today_cn(), first, last, id, c;
-	char		 day[11], month[8], token[SECRET_TOKEN_LEN + 1];
+	int64_t		 id;
+	char		 day[11];
 	size_t		 i;
 	int		 rc = DB_OK;
 
 	if ((cs = cm_cadres(db, sc, &rc)) == NULL)
 		return rc;
-	cm_month_parse(NULL, today, &first, &last);
-	cm_month_of(first, month);
-	date_iso(first - 40, day);
+	date_iso(date_today_cn() - 40, day);
 	for (i = 0; i < 4 && i < json_array_size(cs) && rc == DB_OK; i++) {
 		r.person_id = id_of(cs, i);
 		r.community = communities[i % 2];
@@ -52,15 +49,7 @@ demo_registrations(struct db *db, const struct scope *sc,
 		r.role = posts[i];
 		if ((rc = cm_register(db, sc, &r, who, now, &id)) != DB_OK)
 			break;
-		if ((c = cm_open_community(db, r.person_id)) <= 0) {
-			rc = c < 0 ? (int)c : DB_ERROR;
-			break;
-		}
-		if (i < 2)
-			rc = cm_issue(db, sc, r.person_id, c, month, 24, who,
-			    now, token, &id);
 	}
-	sodium_memzero(token, sizeof(token));
 	json_decref(cs);
 	return rc;
 }

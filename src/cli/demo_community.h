@@ -10,8 +10,8 @@
 struct db;
 
 /*
- * Synthetic: two communities with four township cadres registered, two
- * of them with this month's rating link issued; in every village
+ * Synthetic: two communities with four township cadres registered; in
+ * every village
  * three monitored households and two care recipients paired with the
  * village's cadres, about half of them contacted today; two model
  * household nominations this year.  In the caller's transaction.
