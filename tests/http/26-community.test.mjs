@@ -130,7 +130,7 @@ test('community routes: village cadres and admins are refused, the inspector rea
   assert.equal((await call(await as('inspector'), 'POST', '/api/v1/community/links', { person_id: township[0].id })).status, 403);
 });
 
-test('CSRF: registration and rating without the token are refused and store nothing', async () => {
+test('[S25] CSRF: registration and links without the token are refused and store nothing', async () => {
   const c = await as('leader');
   const p = township[5];
   let r = await c.req('POST', '/api/v1/community/registrations', { json: { person_id: p.id, community: '东苑社区', registered_on: cnDay(), role: '楼栋长' }, csrf: false });
@@ -144,7 +144,7 @@ test('CSRF: registration and rating without the token are refused and store noth
   assert.equal(r.status, 403);
 });
 
-test('XSS: community name, role and rating comment are stored and rendered escaped', async () => {
+test('[S42] XSS: community name, role and rating comment are stored and rendered escaped', async () => {
   const p = township[4];
   const evil = '<script>alert(1)</script>';
   assert.equal((await register(p.id, { community: `社区${evil}`.slice(0, 40), role: `<img src=x onerror=alert(1)>` })).status, 201);
@@ -180,7 +180,7 @@ const careList = async (role = 'leader', q = '') => (await getJson(await as(role
 const uncontacted = async (role = 'leader', q = '') => getJson(await as(role), `/api/v1/care/uncontacted${q}`);
 const households = async () => (await getJson(await as('leader'), '/api/v1/visits/coverage')).villages;
 
-test('the demo pairs subjects in every village; phones are masked and no ID numbers are shown', async () => {
+test('[S36] the demo pairs subjects in every village; phones are masked and no ID numbers are shown', async () => {
   const items = await careList();
   assert.ok(items.length >= 10);
   assert.ok(new Set(items.map((i) => i.village_id)).size >= 2);
@@ -194,7 +194,7 @@ test('the demo pairs subjects in every village; phones are masked and no ID numb
   assert.doesNotMatch(mainOf(html), /\d{11}/);
 });
 
-test('village cadres see and log only their own village (404 elsewhere), and nothing is stored across villages', async () => {
+test('[S21] village cadres see and log only their own village (404 elsewhere), and nothing is stored across villages', async () => {
   const u = await me('village');
   const mine = await careList('village');
   assert.ok(mine.length > 0 && mine.every((i) => i.village_id === u.village_id));
@@ -263,7 +263,7 @@ test('a village cadre registers a care recipient and logs a contact; bad input i
   assert.equal(after.log[0].way_label, '入户走访');
 });
 
-test('pairing keeps its history; CSRF is required', async () => {
+test('[S25] pairing keeps its history; CSRF is required', async () => {
   const items = await careList();
   const s = items.find((i) => i.cadre_id);
   const c = await as('leader');
@@ -303,7 +303,7 @@ test('roles: the cleaner and admins cannot reach care records; the inspector rea
   assert.equal(r.status, 403);
 });
 
-test('XSS: contact notes and care notes are stored and rendered escaped', async () => {
+test('[S42] XSS: contact notes are stored and rendered escaped', async () => {
   const c = await as('village');
   const s = (await careList('village'))[0];
   const evil = '<script>alert("x")</script>';
@@ -403,7 +403,7 @@ test('model households: nominate, refuse duplicates and bad input, choose by a l
   assert.equal((await getJson(c, '/api/v1/models')).items.some((i) => i.reason === '无令牌'), false);
 });
 
-test('XSS: a nomination reason is rendered escaped', async () => {
+test('[S42] XSS: a nomination reason is rendered escaped', async () => {
   if (cnDay().slice(5) > '11-30') return;
   const c = await as('village');
   const hid = (await careList('village')).filter((i) => i.household_id)[1]?.household_id;
