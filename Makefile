@@ -37,6 +37,7 @@ OBJS = \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
 	src/cli/demo_community.o \
+	src/cli/demo_window.o \
 	src/cli/user.o \
 	src/cli/backup.o src/cli/audit.o src/cli/import.o src/cli/config.o \
 	src/gen/embedded.o

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/demo_community.h"
 #include "cli/demo_ledger.h"
+#include "cli/demo_window.h"
 #include "cli/demo_names.h"
 #include "db/db.h"
 #include "org/org.h"
@@ -113,6 +114,7 @@ struct demo {
 	int64_t		 unit_ids[DEMO_U__MAX];
 	int64_t		 village_ids[DEMO_VILLAGES];
 	int64_t		 group_ids[DEMO_VILLAGES][DEMO_GROUPS_MAX];
+	int		 win[DEMO_WINDOW_PEOPLE];	/* window staff */
 };
 
 /* xorshift64*: small, fast and the same everywhere. */
@@ -413,11 +415,21 @@ plan(struct demo *d)
 	for (u = 0; u < DEMO_U__MAX; u++) {
 		heads[u] = new_person(d, "cadre", 70, 1970, 1992, 100, -1, -1);
 		add_post(d, heads[u], u, -1, demo_units[u].head, NULL);
+		if (u == DEMO_U_SERVICE)
+			d->win[0] = heads[u];
+		if (u == DEMO_U_CIVIL)
+			d->win[3] = heads[u];
 		for (k = 0; k < demo_units[u].staff; k++) {
 			p = new_person(d, "cadre", 55, 1982, 2000, 100, -1, -1);
 			add_post(d, p, u, -1, "干事", NULL);
 			if (u == DEMO_U_OFFICE && k < 3)
 				office[k] = p;
+			/* The service centre's two clerks and the civil
+			 * affairs clerk staff the demo windows. */
+			if (u == DEMO_U_SERVICE && k < 2)
+				d->win[1 + k] = p;
+			if (u == DEMO_U_CIVIL && k == 0)
+				d->win[4] = p;
 		}
 	}
 	for (v = 0; v < DEMO_VILLAGES; v++) {
@@ -440,8 +452,11 @@ plan(struct demo *d)
 				    v, g);
 			add_post(d, p, -1, v, demo_group_names[g], "组长");
 		}
-		if (v == 0)
+		if (v == 0) {
 			sec0 = sec;
+			d->win[5] = sec;
+			d->win[6] = dir;
+		}
 		if (v == 1)
 			dir1 = dir;
 	}
@@ -721,6 +736,23 @@ write_ledger(struct db *db, struct demo *d, int64_t tid, const char *files,
 	return demo_ledger_write(db, &l, who);
 }
 
+/* The windows of the service centre and of the first village's station. */
+static int
+write_windows(struct db *db, struct demo *d, int64_t tid,
+    const struct audit_actor *who)
+{
+	struct demo_windows	 w;
+	size_t			 i;
+
+	memset(&w, 0, sizeof(w));
+	w.township_id = tid;
+	w.leader = d->people[d->accts[A_LEADER].person].id;
+	w.village = d->village_ids[0];
+	for (i = 0; i < DEMO_WINDOW_PEOPLE; i++)
+		w.people[i] = d->people[d->win[i]].id;
+	return demo_windows_write(db, &w, who);
+}
+
 /* Find the demo accounts of an earlier run by their logins. */
 static int
 find_accounts(struct db *db, struct demo *d)
@@ -893,6 +925,11 @@ cmd_demo(int argc, char *argv[])
 		    write_ledger(db, d, tid, files, &who) != 0) {
 			fprintf(stderr, "xiangzhi: cannot write the demo"
 			    " petitions to '%s'\n", path);
+			goto out;
+		}
+		if (write_windows(db, d, tid, &who) != 0) {
+			fprintf(stderr, "xiangzhi: cannot write the demo"
+			    " windows to '%s'\n", path);
 			goto out;
 		}
 		/* Last week's submissions, over the petitions just written. */

@@ -168,6 +168,7 @@ const struct route routes[] = {
 { GET,  "/w/:code",             GET,  "/api/v1/w/:code",                window_public,       "window_public",  "办事评价",    0,          SCOPE_PUBLIC,   0 },
 { POST, "/w/:code",             POST, "/api/v1/w/:code",                window_public_post,  NULL,             "办事评价",    0,          SCOPE_PUBLIC,   0 },
 { GET,  "/windows",             GET,  "/api/v1/windows",                window_list_page,    "windows",        "窗口服务好差评", WINDOW_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/windows/stats.xlsx",  GET,  NULL,                             window_stats_export, NULL,             NULL,          WINDOW_READ, SCOPE_VILLAGE, 0 },
 { GET,  "/windows/stats",       GET,  "/api/v1/windows/stats",          window_stats_page,   "window_stats",   "窗口满意度统计", WINDOW_READ, SCOPE_VILLAGE, 0 },
 { GET,  "/windows/new",         GET,  NULL,                             window_form,         "window_form",    "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },
 { POST, "/windows/new",         POST, "/api/v1/windows",                window_save_post,    NULL,             "新增窗口",    WINDOW_EDIT, SCOPE_VILLAGE, 0 },

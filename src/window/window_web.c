@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth/role.h"
 #include "base/arena.h"
@@ -15,6 +16,8 @@
 #include "petition/roster_db.h"
 #include "rating/rating_db.h"
 #include "rating/rating_web.h"
+#include "report/xlsx.h"
+#include "web/download.h"
 #include "web/input.h"
 #include "web/options.h"
 #include "web/web.h"
@@ -645,4 +648,97 @@ window_problem_post(struct web *w)
 		return web_db_fail(w, rc);
 	w->model = json_pack("{sI ss}", "id", (json_int_t)mid, "code", code);
 	return web_done(w, 201, web_printf(w, "/matters/%" PRId64, mid));
+}
+
+/* One sheet row of the monthly figures. */
+static int
+stats_row(struct xlsx_ledger *x, const char *kind, json_t *o)
+{
+	const char	*cells[6];
+	char		 total[24], ok[24];
+
+	snprintf(total, sizeof(total), "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(json_object_get(o, "total")));
+	snprintf(ok, sizeof(ok), "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(json_object_get(o, "satisfied")));
+	cells[0] = kind;
+	cells[1] = json_string_value(json_object_get(o, "name"));
+	cells[2] = json_string_value(json_object_get(o, "village"));
+	cells[3] = total;
+	cells[4] = ok;
+	cells[5] = json_string_value(json_object_get(o, "rate"));
+	return xlsx_ledger_row(x, cells);
+}
+
+/* 窗口服务满意度统计表: the month's figures as a ledger sheet. */
+int
+window_stats_export(struct web *w)
+{
+	static const struct xlsx_col cols[] = {
+		{ "类别", 10, XLSX_TEXT },
+		{ "窗口/工作人员", 24, XLSX_TEXT },
+		{ "所属", 16, XLSX_TEXT },
+		{ "评价数", 9, XLSX_NUMBER },
+		{ "满意数", 9, XLSX_NUMBER },
+		{ "满意率（%）", 11, XLSX_NUMBER },
+	};
+	struct xlsx_ledger	*x;
+	struct download		 dl;
+	char			 path[DOWNLOAD_PATH_MAX], month[8], date[32];
+	const char		*township, *foot[6];
+	json_t			*o, *r;
+	int64_t			 from, to;
+	size_t			 i;
+	int			 rc = 0, st;
+
+	month_of(w, &from, &to, month);
+	if ((o = window_stats(w->db, &w->scope, from, to, &rc)) == NULL)
+		return web_db_fail(w, rc);
+	if (download_scratch(path) != 0) {
+		json_decref(o);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	date_cn(rating_today(w), date);
+	township = org_township_name(w->db, w->scope.township_id,
+	    &w->req->arena);
+	x = xlsx_ledger_open(path, "满意度", web_printf(w,
+	    "窗口服务满意度统计表（%s）", month), township ? township : "",
+	    date, cols, sizeof(cols) / sizeof(cols[0]));
+	if (x == NULL) {
+		json_decref(o);
+		unlink(path);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	json_array_foreach(json_object_get(o, "windows"), i, r)
+		if (rc == 0)
+			rc = stats_row(x, "窗口", r);
+	json_array_foreach(json_object_get(o, "staff"), i, r)
+		if (rc == 0)
+			rc = stats_row(x, "工作人员", r);
+	foot[0] = "差评整改";
+	foot[1] = web_printf(w, "整改销号率%s%%，回访率%s%%",
+	    json_string_value(json_object_get(o, "rectify_rate")),
+	    json_string_value(json_object_get(o, "callback_rate")));
+	foot[2] = "";
+	foot[3] = web_printf(w, "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(json_object_get(o, "bad")));
+	foot[4] = web_printf(w, "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(json_object_get(o, "rectified")));
+	foot[5] = json_string_value(json_object_get(o, "rectify_rate"));
+	if (rc == 0)
+		rc = xlsx_ledger_row(x, foot);
+	json_decref(o);
+	if (xlsx_ledger_close(x) != 0 || rc != 0) {
+		unlink(path);
+		return web_db_fail(w, DB_UNAVAIL);
+	}
+	memset(&dl, 0, sizeof(dl));
+	dl.path = path;
+	dl.content_type = XLSX_MEDIA_TYPE;
+	dl.ascii_name = "window-satisfaction.xlsx";
+	dl.name = web_printf(w, "窗口服务满意度统计表%s.xlsx", month);
+	dl.action = "export.window_stats";
+	dl.object_type = "service_window";
+	st = download_send(w, &dl);
+	return st;
 }

@@ -30,5 +30,6 @@ int	 window_public(struct web *);
 int	 window_public_post(struct web *);
 int	 window_public_qr(struct web *);
 int	 window_problem_post(struct web *);
+int	 window_stats_export(struct web *);
 
 #endif

@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer } from './lib.mjs';
 import { call, getJson, mainOf, pageHas, CHINESE, assert422, uniq, clients } from './lib-org.mjs';
 
@@ -471,6 +473,18 @@ test('monthly figures: satisfaction per window and staff, rectification and call
   const page = await L.get('/windows/stats');
   assert.equal(page.status, 200);
   assert.match(await page.text(), /整改销号率/);
+  // The same figures as a ledger sheet.
+  const x = await L.get('/windows/stats.xlsx');
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  const file = join(srv.dir, 'stats.xlsx');
+  writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+  // Constant-memory sheets keep their strings inline.
+  const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  assert.ok(sheet.includes('窗口服务满意度统计表'));
+  assert.ok(sheet.includes(row.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')));
+  assert.match(sheet, /<v>75<\/v>/, 'the rate as a number');
+  assert.equal((await (await as('cleaner')).get('/windows/stats.xlsx')).status, 403);
 });
 
 test('an expired token is refused with 410 and its own message', async () => {
