@@ -46,6 +46,7 @@ enum cm_sql {
 	MH_ADD,
 	MH_LIST,
 	MH_CHOOSE,
+	MH_EXISTS,
 	CM_SQL__MAX
 };
 
@@ -231,6 +232,9 @@ static const char *const cm_sql[CM_SQL__MAX] = {
 	    "UPDATE model_household SET chosen = 1, chosen_at = ?4"
 	    " WHERE township_id = ?1 AND (?2 IS NULL OR village_id = ?2)"
 	    " AND id = ?3 AND chosen = 0",
+	[MH_EXISTS] =
+	    "SELECT count(*) FROM model_household WHERE township_id = ?1"
+	    " AND (?2 IS NULL OR village_id = ?2) AND id = ?3",
 };
 
 const struct db_sqltab community_sqltab = { "community", cm_sql,
@@ -899,7 +903,12 @@ mh_choose(struct db *db, const struct scope *sc, int64_t id,
 	bind_now(st, 4, now);
 	if ((rc = db_exec(st)) != DB_OK)
 		return rc;
-	if (db_changes(db) == 0)
-		return DB_DONE;
+	if (db_changes(db) == 0) {
+		st = stmt(db, MH_EXISTS);
+		scope_bind(st, sc);
+		db_bind_int64(st, 3, id);
+		rc = (int)scalar(st);
+		return rc < 0 ? rc : rc > 0 ? DB_ROW : DB_DONE;
+	}
 	return audit(db, who, "model.choose", "model_household", id, NULL);
 }

@@ -134,7 +134,7 @@ int	 mh_nominate(struct db *, const struct scope *, int64_t village,
 	    const char *reason, const struct audit_actor *, int64_t now,
 	    int64_t *id);
 json_t	*mh_list(struct db *, const struct scope *, int year, int *rc);
-/* Mark chosen: DB_OK, DB_DONE when not found or already chosen. */
+/* Mark chosen: DB_OK, DB_DONE when not found, DB_ROW when already chosen. */
 int	 mh_choose(struct db *, const struct scope *, int64_t id,
 	    const struct audit_actor *, int64_t now);
 

@@ -968,10 +968,10 @@ model_choose(struct web *w)
 	if ((rc = db_begin(w->db)) != DB_OK)
 		return web_db_fail(w, rc);
 	rc = mh_choose(w->db, &w->scope, id, &who, w->now);
-	if (rc == DB_DONE) {
+	if (rc == DB_DONE || rc == DB_ROW) {
 		db_end(w->db, DB_ERROR);
-		return web_fail(w, 409, "conflict",
-		    "该推荐不存在或已经评选", NULL);
+		return rc == DB_DONE ? web_not_found(w) : web_fail(w, 409,
+		    "conflict", "该户已经评为示范户", NULL);
 	}
 	if ((rc = db_end(w->db, rc)) != DB_OK)
 		return web_db_fail(w, rc);

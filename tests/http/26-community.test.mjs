@@ -394,6 +394,7 @@ test('model households: nominate, refuse duplicates and bad input, choose by a l
   const l = await as('leader');
   assert.equal((await call(l, 'POST', `/api/v1/models/${r.body.id}/choose`, {})).status, 200);
   assert.equal((await call(l, 'POST', `/api/v1/models/${r.body.id}/choose`, {})).status, 409);
+  assert.equal((await call(l, 'POST', '/api/v1/models/999999/choose', {})).status, 404);
   const item = (await getJson(l, '/api/v1/models')).items.find((i) => i.id === r.body.id);
   assert.equal(item.chosen, true);
   assert.equal(item.category_label, '民族团结示范户');
