@@ -38,6 +38,7 @@ enum cm_sql {
 	CA_PAIR_END,
 	CA_PAIR_ADD,
 	CA_CONTACT_ADD,
+	CA_END,
 	CA_LIST,
 	CA_GET,
 	CA_PAIRS,
@@ -193,6 +194,9 @@ static const char *const cm_sql[CM_SQL__MAX] = {
 	    "INSERT INTO care_contact (subject_id, person_id, contacted_on,"
 	    " way, note, follow_up, created_by, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[CA_END] =
+	    "UPDATE care_subject SET ended_on = ?2 WHERE id = ?1"
+	    " AND ended_on IS NULL",
 	[CA_LIST] =
 	    SUBJECT_COLS " WHERE s.township_id = ?1"
 	    " AND (?2 IS NULL OR s.village_id = ?2)"
@@ -785,6 +789,28 @@ ca_contact_add(struct db *db, int64_t subject, const struct ca_contact *c,
 	    json_pack("{sI sI ss ss}", "contact_id", (json_int_t)*id,
 	    "cadre_id", (json_int_t)c->cadre_id, "contacted_on", c->day, "way",
 	    c->way));
+}
+
+int
+ca_end(struct db *db, int64_t subject, const char *day,
+    const struct audit_actor *who)
+{
+	struct db_stmt	*st = stmt(db, CA_END);
+	int		 rc;
+
+	db_bind_int64(st, 1, subject);
+	db_bind_text(st, 2, day);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	if (db_changes(db) == 0)
+		return DB_DONE;
+	st = stmt(db, CA_PAIR_END);
+	db_bind_int64(st, 1, subject);
+	db_bind_text(st, 2, day);
+	if ((rc = db_exec(st)) != DB_OK)
+		return rc;
+	return audit(db, who, "care.end", "care_subject", subject,
+	    json_pack("{ss}", "ended_on", day));
 }
 
 static const char *const subject_cols[] = { "id", "village_id", "village",

@@ -111,6 +111,9 @@ struct ca_contact {
 	int64_t		 cadre_id;
 	const char	*day, *way, *note, *follow_up;
 };
+/* End care of a subject (移出) and its pairing: DB_DONE if already ended. */
+int	 ca_end(struct db *, int64_t subject, const char *day,
+	    const struct audit_actor *);
 int	 ca_contact_add(struct db *, int64_t subject, const struct ca_contact *,
 	    const struct audit_actor *, int64_t now, int64_t *id);
 

@@ -650,21 +650,77 @@ care_show(struct web *w)
 	    opt_people(cs, "posts"), "way", opt_list(ca_ways, ca_way_labels,
 	    "visit")));
 	json_decref(cs);
-	json_object_set_new(o, "form", json_pack("{ss ss ss ss ss ss}",
+	json_object_set_new(o, "form", json_pack("{ss ss ss ss ss ss ss}",
 	    "cadre_id", "", "started_on", day, "contacted_on", day, "way",
-	    "visit", "note", "", "follow_up", ""));
+	    "visit", "note", "", "follow_up", "", "ended_on", day));
 	json_object_set_new(o, "limits", json_pack("{ss ss}", "min", lo,
 	    "max", day));
-	json_object_set_new(o, "can_edit", json_boolean(web_can(w, CA_EDIT)));
+	json_object_set_new(o, "can_edit", json_boolean(web_can(w, CA_EDIT) &&
+	    json_is_null(json_object_get(o, "ended_on"))));
 	return 200;
 }
 
-/* The page form posts both actions to /care/:id; "do" says which. */
+/* 0 while a subject is under care; 409 (freeing "o") once ended. */
+static int
+still_open(struct web *w, json_t *o)
+{
+	if (json_is_null(json_object_get(o, "ended_on")))
+		return 0;
+	json_decref(o);
+	return web_fail(w, 409, "ended",
+	    "该对象已移出监测（关爱），不能再登记联系或结对", NULL);
+}
+
+int
+care_end_post(struct web *w)
+{
+	static const struct field f[] = {
+		{ "ended_on", "移出日期", F_DATE, true, 0, 0, NULL },
+	};
+	struct audit_actor	 who = web_audit_actor(w);
+	struct value		 v[1];
+	json_t			*o;
+	int64_t			 id, since;
+	int			 st = 0, rc;
+
+	if ((o = subject_of(w, &st)) == NULL)
+		return st;
+	if ((st = still_open(w, o)) != 0)
+		return st;
+	id = json_integer_value(json_object_get(o, "id"));
+	rc = date_parse(json_string_value(json_object_get(o, "since")),
+	    &since);
+	json_decref(o);
+	if ((st = input_check(w, f, 1, v)) != 0)
+		return st;
+	if (v[0].i > date_today_cn())
+		return web_fail(w, 422, "invalid", "「移出日期」不能晚于今天",
+		    "ended_on");
+	if (rc == 0 && v[0].i < since)
+		return web_fail(w, 422, "invalid", "「移出日期」不能早于纳入日期",
+		    "ended_on");
+	if ((rc = db_begin(w->db)) != DB_OK)
+		return web_db_fail(w, rc);
+	rc = ca_end(w->db, id, v[0].s, &who);
+	if (rc == DB_DONE) {
+		db_end(w->db, DB_ERROR);
+		return web_fail(w, 409, "ended", "该对象已经移出", NULL);
+	}
+	if ((rc = db_end(w->db, rc)) != DB_OK)
+		return web_db_fail(w, rc);
+	w->model = json_pack("{sI ss}", "id", (json_int_t)id, "ended_on",
+	    v[0].s);
+	return web_done(w, 200, web_printf(w, "/care/%" PRId64, id));
+}
+
+/* The page form posts every action to /care/:id; "do" says which. */
 int
 care_post(struct web *w)
 {
 	if (str_eq(input_raw(w, "do"), "pair"))
 		return care_pair_post(w);
+	if (str_eq(input_raw(w, "do"), "end"))
+		return care_end_post(w);
 	return care_contact_post(w);
 }
 
@@ -682,6 +738,8 @@ care_pair_post(struct web *w)
 	int			 st = 0, rc;
 
 	if ((o = subject_of(w, &st)) == NULL)
+		return st;
+	if ((st = still_open(w, o)) != 0)
 		return st;
 	id = json_integer_value(json_object_get(o, "id"));
 	json_decref(o);
@@ -720,6 +778,8 @@ care_contact_post(struct web *w)
 	int			 st = 0, rc;
 
 	if ((o = subject_of(w, &st)) == NULL)
+		return st;
+	if ((st = still_open(w, o)) != 0)
 		return st;
 	id = json_integer_value(json_object_get(o, "id"));
 	paired = json_integer_value(json_object_get(o, "cadre_id"));

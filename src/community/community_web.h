@@ -30,6 +30,7 @@ int	 care_show(struct web *);
 int	 care_post(struct web *);
 int	 care_pair_post(struct web *);
 int	 care_contact_post(struct web *);
+int	 care_end_post(struct web *);
 int	 care_uncontacted(struct web *);
 int	 care_uncontacted_xlsx(struct web *);
 

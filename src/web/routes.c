@@ -154,6 +154,7 @@ const struct route routes[] = {
 { GET,  "/care/:id",            GET,  "/api/v1/care/:id",               care_show,           "care",           "关爱对象详情", CA_READ,    SCOPE_VILLAGE,  0 },
 { POST, "/care/:id",            POST, "/api/v1/care/:id/contacts",      care_post,           NULL,             "关爱对象详情", CA_EDIT,    SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   POST, "/api/v1/care/:id/pair",          care_pair_post,      NULL,             NULL,          CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/care/:id/end",           care_end_post,       NULL,             NULL,          CA_EDIT,    SCOPE_VILLAGE,  0 },
 
 /* Model households (美丽庭院, 文明家庭, ...): villages nominate, leaders choose. */
 { GET,  "/models",              GET,  "/api/v1/models",                 model_page,          "models",         "示范户评选",  CA_READ,    SCOPE_VILLAGE,  0 },

@@ -293,6 +293,34 @@ test('[S25] pairing keeps its history; CSRF is required', async () => {
   assert.equal((await getJson(c, `/api/v1/care/${s.id}`)).pairs.length, 3);
 });
 
+test('ending care (移出): dated, once, in scope; no contacts or pairing after it', async () => {
+  const c = await as('village');
+  const u = await me('village');
+  const s = (await careList('village')).find((i) => i.cadre_id);
+  const other = (await careList()).find((i) => i.village_id !== u.village_id);
+  assert.equal((await call(c, 'POST', `/api/v1/care/${other.id}/end`, { ended_on: cnDay() })).status, 404);
+  assert.equal((await getJson(await as('leader'), `/api/v1/care/${other.id}`)).ended_on, null);
+  assert422(await call(c, 'POST', `/api/v1/care/${s.id}/end`, { ended_on: cnDay(1) }), 'ended_on', 'future');
+  assert422(await call(c, 'POST', `/api/v1/care/${s.id}/end`, { ended_on: '2000-01-01' }), 'ended_on', 'before since');
+  assert422(await call(c, 'POST', `/api/v1/care/${s.id}/end`, {}), 'ended_on', 'missing');
+  assert.equal((await c.req('POST', `/api/v1/care/${s.id}/end`, { json: { ended_on: cnDay() }, csrf: false })).status, 403);
+  assert.equal((await getJson(c, `/api/v1/care/${s.id}`)).ended_on, null, 'nothing changed');
+  const r = await c.submit(`/care/${s.id}`, { do: 'end', ended_on: cnDay() });
+  assert.equal(r.status, 303);
+  const got = await getJson(c, `/api/v1/care/${s.id}`);
+  assert.equal(got.ended_on, cnDay());
+  assert.equal(got.cadre_id, null, 'the pairing ended too');
+  assert.equal(got.pairs[0].ended_on, cnDay());
+  assert.equal((await careList('village')).some((i) => i.id === s.id), false, 'off the current list');
+  assert.equal((await call(c, 'POST', `/api/v1/care/${s.id}/end`, { ended_on: cnDay() })).status, 409);
+  assert.equal((await call(c, 'POST', `/api/v1/care/${s.id}/contacts`, { contacted_on: cnDay(), way: 'phone', note: '移出后' })).status, 409);
+  assert.equal((await call(c, 'POST', `/api/v1/care/${s.id}/pair`, { cadre_id: u.person_id, started_on: cnDay() })).status, 409);
+  assert.equal((await getJson(c, `/api/v1/care/${s.id}`)).log.some((x) => x.note === '移出后'), false);
+  const html = mainOf(await (await c.get(`/care/${s.id}`)).text());
+  assert.ok(html.includes('已移出'));
+  assert.equal(html.includes('name="do" value="contact"'), false, 'no forms once ended');
+});
+
 test('roles: the cleaner and admins cannot reach care records; the inspector reads but cannot log', async () => {
   const s = (await careList())[0];
   for (const role of ['cleaner', 'sysadmin', 'auditor']) {
