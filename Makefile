@@ -50,7 +50,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
-	tests/unit/test-community
+	tests/unit/test-community tests/unit/test-rating
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

@@ -12,6 +12,7 @@
 // N=10000 CLIENTS=64 THREADS=4 node bench/ratings.mjs
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startServer } from '../tests/http/lib.mjs';
 
 const N = Number(process.env.N ?? 10000);
@@ -19,6 +20,11 @@ const CLIENTS = Number(process.env.CLIENTS ?? 64);
 const THREADS = process.env.THREADS ?? '4';
 
 const srv = await startServer({ args: ['--threads', THREADS] });
+// The server's CPU time (user + system) in ms, from /proc.
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
 try {
   const L = await srv.as('leader');
@@ -74,8 +80,10 @@ try {
     }
   }
   const t1 = Date.now();
+  const c1 = cpuMs(srv.proc.pid);
   await Promise.all(Array.from({ length: CLIENTS }, client));
   const secs = (Date.now() - t1) / 1000;
+  const cpu = cpuMs(srv.proc.pid) - c1;
 
   lat.sort((a, b) => a - b);
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(1);
@@ -85,6 +93,7 @@ try {
   const used = Number(sql(`SELECT count(*) FROM rating_token t JOIN service_record s ON s.id = t.record_id WHERE s.window_id = ${wid} AND t.used_at IS NOT NULL`));
   const rect = Number(sql(`SELECT count(*) FROM rating_firing f JOIN rating r ON r.id = f.rating_id JOIN service_record s ON s.id = r.record_id WHERE s.window_id = ${wid}`));
   console.log(`issued ${N} links in ${issueSecs.toFixed(1)} s`);
+  console.log(`server CPU during the submissions: ${(cpu / 1000).toFixed(1)} s over ${secs.toFixed(1)} s wall, ${(cpu / jobs.length).toFixed(2)} ms a request; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log(`statuses: ${JSON.stringify(codes)}`);
   console.log(`stored: ${rows} service ratings, ${all} rating rows, ${used} tokens used, ${dup} duplicated tokens, ${rect} rectifications`);
   assert.equal(codes[201], N, 'each token succeeds once');

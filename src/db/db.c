@@ -348,6 +348,9 @@ exec_simple(struct db *db, const char *sql)
 	    fail(db, rc, strlen(sql) > 40 ? "script" : sql);
 }
 
+/* The writers of this process, one at a time (see db_begin). */
+static pthread_mutex_t	 write_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 db_begin(struct db *db)
 {
@@ -355,9 +358,19 @@ db_begin(struct db *db)
 
 	if (db->in_tx)
 		BUG("nested transaction");
+	/*
+	 * Writers of this process queue on a mutex rather than in SQLite's
+	 * busy handler, which sleeps and polls (1, 2, 5 ... 100 ms): under
+	 * concurrent writes the lock then passes at once to the next writer
+	 * instead of after a nap (bench/ratings.mjs: p99 fell from seconds).
+	 * Other processes still meet the busy timeout.
+	 */
+	pthread_mutex_lock(&write_lock);
 	rc = exec_simple(db, "BEGIN IMMEDIATE");
 	if (rc == DB_OK)
 		db->in_tx = 1;
+	else
+		pthread_mutex_unlock(&write_lock);
 	return rc;
 }
 
@@ -371,12 +384,15 @@ db_end(struct db *db, int rc)
 	db->in_tx = 0;
 	if (rc == 0) {
 		crc = exec_simple(db, "COMMIT");
-		if (crc == DB_OK)
+		if (crc == DB_OK) {
+			pthread_mutex_unlock(&write_lock);
 			return 0;
+		}
 		rc = crc;
 	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&write_lock);
 	return rc;
 }
 

@@ -324,6 +324,8 @@ rating_peek(struct db *db, const char *token, int64_t now, struct arena *a,
 	struct db_stmt			*st;
 	json_t				*o, *aspects, *levels, *reasons;
 	const char			*scale_label = "";
+	char				 shown[32] = "";
+	int64_t				 until;
 	int				 n, i, r;
 
 	if ((n = page_tokens(db, token, a, t)) <= 0) {
@@ -368,12 +370,14 @@ rating_peek(struct db *db, const char *token, int64_t now, struct arena *a,
 		json_decref(levels);
 		return NULL;
 	}
-	o = json_pack("{ss ss ss ss ss ss so so so}",
+	if (time_parse_utc(t[0].expires_at, &until) == 0)
+		time_show_cn(until, shown);
+	o = json_pack("{ss ss ss ss ss ss ss so so so}",
 	    "purpose", t[0].purpose,
 	    "label", p ? p->label : "评价",
 	    "question", p && p->question ? p->question : "您对本次服务满意吗？",
 	    "scale", t[0].scale, "scale_label", scale_label,
-	    "expires_at", t[0].expires_at,
+	    "expires_at", t[0].expires_at, "expires_label", shown,
 	    "levels", levels, "reasons", reasons, "aspects", aspects);
 	*rc = RATING_OK;
 	return o;
@@ -722,6 +726,16 @@ rating_submit(struct db *db, const char *token, const struct rating_in *in,
 	int		 n, rc;
 
 	memset(bad, 0, sizeof(*bad));
+	/*
+	 * A link that is unknown, used or expired is refused without taking
+	 * the write lock (a reused link must not queue behind real ratings);
+	 * the claim inside the transaction decides the races.
+	 */
+	n = page_tokens(db, token, ctx->arena, t);
+	if (n <= 0)
+		return n < 0 ? n : RATING_NOT_FOUND;
+	if ((rc = tok_state(&t[0], ctx->now)) != RATING_OK)
+		return rc;
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
 	n = page_tokens(db, token, ctx->arena, t);

@@ -34,6 +34,8 @@ enum window_sql {
 	WS_REC_OF_RECT,
 	WS_STAT_STAFF,
 	WS_STAT_RECT,
+	WS_GUESSES,
+	WS_GUESS,
 	WS__MAX
 };
 
@@ -141,6 +143,13 @@ static const char *const window_sql[WS__MAX] = {
 	    " AND (?2 IS NULL OR m.village_id = ?2)"
 	    " AND m.type = 'rectification' AND m.opened_at >= ?3"
 	    " AND m.opened_at < ?4",
+	[WS_GUESSES] =
+	    "SELECT hits FROM throttle WHERE key = ?1 AND window_start = ?2",
+	[WS_GUESS] =
+	    "INSERT INTO throttle (key, window_start, hits) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT (key) DO UPDATE SET"
+	    " hits = CASE WHEN window_start = ?2 THEN hits + 1 ELSE 1 END,"
+	    " window_start = ?2",
 };
 
 const struct db_sqltab window_sqltab = { "window", window_sql, WS__MAX };
@@ -694,4 +703,39 @@ window_stats(struct db *db, const struct scope *sc, int64_t from, int64_t to,
 	    rate(called, bad));
 	*rc = DB_OK;
 	return o;
+}
+
+/*
+ * Wrong evaluation codes from one address in the current minute (the
+ * shared throttle table, key "evalcode:<addr>"): how many, and count one.
+ */
+int
+window_guesses(struct db *db, const char *addr, int64_t now)
+{
+	struct db_stmt	*st = stmt(db, WS_GUESSES);
+	char		 key[96];
+	int		 rc, n = 0;
+
+	snprintf(key, sizeof(key), "evalcode:%s", addr);
+	db_bind_text(st, 1, key);
+	db_bind_int64(st, 2, now / 60000);
+	if ((rc = db_step(st)) == DB_ROW)
+		n = (int)db_col_int64(st, 0);
+	db_reset(st);
+	return rc < 0 ? rc : n;
+}
+
+int
+window_guess_wrong(struct db *db, const char *addr, int64_t now)
+{
+	struct db_stmt	*st = stmt(db, WS_GUESS);
+	char		 key[96];
+	int		 rc;
+
+	snprintf(key, sizeof(key), "evalcode:%s", addr);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	db_bind_text(st, 1, key);
+	db_bind_int64(st, 2, now / 60000);
+	return db_end(db, db_exec(st));
 }

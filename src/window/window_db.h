@@ -69,6 +69,14 @@ json_t	*window_records(struct db *, const struct scope *, int64_t window_id,
 int64_t	 window_record_by_code(struct db *, int64_t window_id,
 	    const char *code, int64_t now);
 
+/*
+ * Wrong evaluation codes typed from "addr" this minute (or < 0), and
+ * counting one more: the posted QR page refuses guessing.
+ */
+#define WINDOW_GUESS_MAX	10
+int	 window_guesses(struct db *, const char *addr, int64_t now);
+int	 window_guess_wrong(struct db *, const char *addr, int64_t now);
+
 /* A record as the rating hooks need it (strings in the arena). */
 struct window_rec {
 	int64_t		 id, window_id, village_id, lead_id, handler_id;

@@ -562,6 +562,13 @@ window_public_post(struct web *w)
 		if (v[0].s[i] < '0' || v[0].s[i] > '9')
 			return web_fail(w, 422, "invalid",
 			    "「评价码」是办事凭条上的6位数字", "eval_code");
+	if ((rc = window_guesses(w->db, w->req->addr, w->now)) < 0)
+		return web_db_fail(w, rc);
+	if (rc >= WINDOW_GUESS_MAX) {
+		w->retry_after = (int)(60 - (w->now / 1000) % 60);
+		return web_fail(w, 429, "busy",
+		    "评价码输错次数过多，请一分钟后再试", "eval_code");
+	}
 	if ((o = window_by_code(w->db, code, &rc)) == NULL)
 		return rc == DB_DONE ? web_fail(w, 404, "not_found",
 		    "没有找到该窗口，请核对二维码", NULL) : web_db_fail(w, rc);
@@ -571,6 +578,9 @@ window_public_post(struct web *w)
 	rec = window_record_by_code(w->db, wid, v[0].s, w->now);
 	if (rec < 0)
 		return web_db_fail(w, (int)rec);
+	if (rec == 0 && (rc = window_guess_wrong(w->db, w->req->addr,
+	    w->now)) != DB_OK)
+		return web_db_fail(w, rc);
 	if (rec == 0)
 		return web_fail(w, 422, "invalid",
 		    "评价码不正确，或该次办事已经评价过（评价码3天内有效）",

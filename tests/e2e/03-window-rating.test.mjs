@@ -85,9 +85,10 @@ test('a bad review from the phone → rectification in the lead\'s to-dos → ca
   const shotD = shooter('window-rating', 'desk');
   const d = desk.page;
   await signIn(d, 'leader');
-  const todo = d.locator('#todo-matters a', { hasText: '差评整改' });
+  const todo = d.locator('#todo-matters a', { hasText: '不动产登记窗口' });
   await todo.first().waitFor();
-  assert.match(await todo.first().textContent(), /不动产登记窗口/);
+  assert.match(await todo.first().textContent(), /^ZG-\d{4}-\d{4} 窗口服务差评整改：不动产登记窗口/);
+  assert.equal(await todo.count(), 1, 'one rectification for the record');
   await shotD(d, 'todo');
   await todo.first().click();
   await d.waitForURL(/\/matters\/\d+$/);

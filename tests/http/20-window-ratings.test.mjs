@@ -190,6 +190,11 @@ test('a bad review opens one 差评整改 for the window lead, due in 15 working
   const span = Number(sql(`SELECT julianday(due_on) - julianday(clock_from) FROM matter WHERE id = ${rv.rect_id}`));
   assert.ok(span >= 19 && span <= 42, `15 working days (${span} calendar days)`);
   assert.equal(sql(`SELECT stage FROM matter WHERE id = ${rv.rect_id}`), 'rectify');
+  for (const path of [`/matters/${rv.rect_id}`, `/matters/${rv.rect_id}/print`, '/matters?type=rectification']) {
+    const pg = await (await as('leader')).get(path);
+    assert.equal(pg.status, 200, path);
+    assert.match(await pg.text(), /差评整改/);
+  }
   const home = await getJson(await as('leader'), '/api/v1/home');
   assert.ok(home.todos.matters.some((x) => x.id === rv.rect_id), 'in the window lead\'s to-dos');
   assert.equal(Number(sql(`SELECT count(*) FROM rating_firing WHERE matter_id = ${rv.rect_id}`)), 1);
@@ -526,10 +531,41 @@ test('查找整改问题台账: a problem with owner and deadline, cleared with 
   assert.ok(list.items.some((x) => x.id === r.body.id));
   const page = await (await L.get('/matters?type=window_problem')).text();
   assert.ok(!page.includes('<script>alert(1)') && pageHas(page, HOSTILE));
+  for (const path of [`/matters/${r.body.id}`, `/matters/${r.body.id}/print`]) {
+    const pg = await L.get(path);
+    assert.equal(pg.status, 200, path);
+  }
   assert.equal((await call(L, 'POST', `/api/v1/matters/${r.body.id}/reply`, { note: '已上墙公示' })).status, 200);
   const close = await call(L, 'POST', `/api/v1/matters/${r.body.id}/close`, { closing: 'cleared' });
   assert.equal(close.status, 422, 'evidence first');
   assert.match(close.body.error.message, /整改情况说明|现场照片/);
   const V2 = await as('village2');
   assert.equal((await call(V2, 'POST', `/api/v1/windows/${w.id}/problems`, { title: '越权', owner_id: w.a, deadline })).status, 404);
+});
+
+test('guessing evaluation codes: after 10 wrong codes in a minute, 429 with Retry-After', async () => {
+  const w = await newWindow();
+  const rec = await newRecord(w.id);
+  const code = (await getJson(await as('leader'), `/api/v1/windows/${w.id}`)).code;
+  const pub = srv.client();
+  // Start clear of a minute's end, so the ten tries fall in one window.
+  const s = new Date().getUTCSeconds();
+  if (s > 45) await new Promise((r) => setTimeout(r, (61 - s) * 1000));
+  // Earlier tests of this minute may have typed a wrong code from this address too:
+  // at most ten wrong codes are answered 422, then 429.
+  let last, wrong = 0;
+  for (let i = 0; i < 12; i++) {
+    const guess = String((Number(rec.eval_code) + 1 + i) % 1000000).padStart(6, '0');
+    last = await call(pub, 'POST', `/api/v1/w/${code}`, { eval_code: guess });
+    if (last.status !== 422) break;
+    wrong++;
+  }
+  assert.ok(wrong >= 7 && wrong <= 10, `${wrong} wrong codes answered before the refusal`);
+  assert.equal(last.status, 429);
+  assert.ok(Number(last.res.headers.get('retry-after')) > 0);
+  assert.match(last.body.error.message, CHINESE);
+  // Even the right code waits: nothing is issued while refused.
+  const right = await call(pub, 'POST', `/api/v1/w/${code}`, { eval_code: rec.eval_code });
+  assert.equal(right.status, 429);
+  assert.equal(Number(sql(`SELECT count(*) FROM rating_token WHERE record_id = ${rec.id}`)), 0);
 });
