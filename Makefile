@@ -50,7 +50,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
-	tests/unit/test-community tests/unit/test-rating
+	tests/unit/test-community tests/unit/test-rating tests/unit/test-log
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
@@ -131,6 +131,13 @@ bench-ledger: xiangzhi bench/gen-ledger
 	scripts/install-deps bench
 	bench/ledger
 
+# The long proof: every suite in its long form (XIANGZHI_PROOF=1), a fuzzing
+# campaign of FUZZ_SECONDS per target, then docs/proof.md from the results.
+proof:
+	scripts/install-deps test
+	$(MAKE) xiangzhi $(UNIT)
+	UNIT="$(UNIT)" tests/proof/run
+
 lint:
 	@tools/lint
 
@@ -148,7 +155,8 @@ help:
 	@echo "make asan       unit and HTTP suites under ASan and UBSan"
 	@echo "make bench      benchmarks (writes figures to stdout)"
 	@echo "make bench-ledger   the county-sized ledger benchmark only"
+	@echo "make proof      the long proof (crash loops, soak, fuzzing): docs/proof.md"
 	@echo "make lint       banned calls and layer violations"
 
 -include $(OBJS:.o=.d) src/main.d
-.PHONY: all run test unit http e2e asan bench bench-ledger lint clean help
+.PHONY: all run test unit http e2e asan bench bench-ledger proof lint clean help

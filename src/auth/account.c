@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "auth/account.h"
+#include "audit/audit.h"
+#include "auth/policy.h"
 #include "auth/role.h"
 #include "base/buf.h"
 #include "base/str.h"
@@ -22,6 +24,7 @@ enum account_sql {
 	ACCOUNT_SQL_PEEK,
 	ACCOUNT_SQL_ALL,
 	ACCOUNT_SQL_KILL_SESSIONS,
+	ACCOUNT_SQL_STALE,
 	ACCOUNT_SQL__MAX
 };
 
@@ -70,6 +73,20 @@ static const char *const account_sql[ACCOUNT_SQL__MAX] = {
 	    " ORDER BY a.id",
 	[ACCOUNT_SQL_KILL_SESSIONS] =
 	    "DELETE FROM session WHERE account_id = ?1",
+	/*
+	 * Active accounts neither signed in to nor changed by an admin since
+	 * ?1 (so an account just enabled again is not disabled at the next
+	 * sweep), except where disabling would leave an admin role (64, 128,
+	 * 256: held alone) without an active holder who is not stale himself.
+	 */
+	[ACCOUNT_SQL_STALE] =
+	    "SELECT a.id, a.township_id FROM account a WHERE a.status = 'active'"
+	    " AND max(coalesce(a.last_login_at, ''), a.updated_at) < ?1"
+	    " AND (a.roles NOT IN (64, 128, 256) OR EXISTS (SELECT 1"
+	    "  FROM account b WHERE b.status = 'active' AND b.roles = a.roles"
+	    "  AND b.id <> a.id AND"
+	    "  max(coalesce(b.last_login_at, ''), b.updated_at) >= ?1))"
+	    " ORDER BY a.id LIMIT 64",
 };
 
 const struct db_sqltab account_sqltab = { "account", account_sql,
@@ -351,4 +368,52 @@ account_set_roles(struct db *db, int64_t township, int64_t id,
 		return rc;
 	/* New powers take effect at the next sign-in. */
 	return roles == *before ? DB_OK : kill_sessions(db, id);
+}
+
+/*
+ * Disable the accounts nobody has used for the policy's inactive_days
+ * (等保 8.1.4.2c: 及时停用过期的账户), each in its own transaction with its
+ * audit record; their sessions end with them.  An admin role is never left
+ * without an active holder, so the system stays manageable; a system admin
+ * enables a cadre back.  Returns how many were disabled, or -1.
+ */
+int
+account_sweep_stale(struct db *db, int64_t now)
+{
+	struct policy		 pol;
+	struct audit_actor	 sys = { .login = "system", .role = "sweep",
+				    .addr = "local", .request_id = "sweep" };
+	struct db_stmt		*st;
+	int64_t			 id[64], township[64];
+	char			 before[TIME_ISO_LEN];
+	json_t			*why;
+	int			 n = 0, i, rc = DB_DONE;
+
+	policy_get(db, &pol);
+	if (pol.inactive_days == 0)
+		return 0;
+	now_text(now - (int64_t)pol.inactive_days * 86400000, before);
+	st = db_stmt(db, DBM_ACCOUNT, ACCOUNT_SQL_STALE);
+	db_bind_text(st, 1, before);
+	while (n < 64 && (rc = db_step(st)) == DB_ROW) {
+		id[n] = db_col_int64(st, 0);
+		township[n++] = db_col_int64(st, 1);
+	}
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return -1;
+	why = json_pack("{ss si}", "reason", "inactive", "days",
+	    pol.inactive_days);
+	for (i = 0; i < n; i++) {
+		if ((rc = db_begin(db)) == DB_OK)
+			rc = account_set_status(db, township[i], id[i],
+			    "disabled", now);
+		if (rc == DB_OK)
+			rc = audit_write(db, &sys, "account.disable", "account",
+			    id[i], true, why);
+		if (db_end(db, rc) != DB_OK)
+			break;
+	}
+	json_decref(why);
+	return i == n ? n : -1;
 }

@@ -35,6 +35,8 @@ json_t	*account_candidates(struct db *, int64_t township_id, int *rc);
 /* Status changes; DB_DONE when no such account.  In the caller's tx. */
 int	 account_set_status(struct db *, int64_t township_id, int64_t id,
 	    const char *status, int64_t now);
+/* Disable accounts unused for the policy's inactive_days; count or -1. */
+int	 account_sweep_stale(struct db *, int64_t now);
 int	 account_unlock(struct db *, int64_t township_id, int64_t id,
 	    int64_t now);
 /* Forget the password: the account waits for a new activation link. */

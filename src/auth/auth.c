@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "auth/account.h"
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "auth/role.h"
@@ -57,7 +58,7 @@ static const char *const auth_sql[AUTH_SQL__MAX] = {
 	[AUTH_SQL_SUCCESS] =
 	    "UPDATE account SET failed_count = 0, locked_until = NULL,"
 	    " last_login_at = ?2, must_change = max(must_change, ?3)"
-	    " WHERE id = ?1 RETURNING must_change",
+	    " WHERE id = ?1 AND status = 'active' RETURNING must_change",
 	[AUTH_SQL_REHASH] =
 	    "UPDATE account SET pw_hash = ?2 WHERE id = ?1",
 	[AUTH_SQL_SESSION_NEW] =
@@ -276,7 +277,7 @@ auth_signin(struct db *db, const char *login, const char *password,
 	unsigned		 roles = 0;
 	const char		*reason = NULL;
 	json_t			*detail;
-	bool			 ok = false, expired;
+	bool			 ok = false, expired, raced = false;
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
@@ -372,7 +373,8 @@ auth_signin(struct db *db, const char *login, const char *password,
 	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		out->must_change = db_col_int64(st, 0) != 0;
 		rc = 0;
-	}
+	} else if (rc == DB_DONE)
+		raced = true;	/* disabled while its password was checked */
 	db_reset(st);
 	if (rc == 0) {
 		secret_token(out->token);
@@ -390,12 +392,18 @@ auth_signin(struct db *db, const char *login, const char *password,
 		rc = audit_write(db, &who, "session.create", "account", id,
 		    true, NULL);
 	rc = db_end(db, rc);
-	buf_release(&names);
 	sodium_memzero(pwh, sizeof(pwh));
 	sodium_memzero(norm, sizeof(norm));
+	if (rc != 0 && raced) {
+		detail = json_pack("{ss}", "reason", "disabled");
+		audit_write_alone(db, &who, "session.create", "account", id,
+		    false, detail);
+		json_decref(detail);
+	}
+	buf_release(&names);	/* "who" points into it */
 	if (rc != 0) {
 		memset(out, 0, sizeof(*out));
-		return unavail(rc);
+		return raced ? AUTH_DENIED : unavail(rc);
 	}
 	out->account_id = id;
 	return AUTH_OK;
@@ -916,5 +924,7 @@ auth_sweep(struct db *db, int64_t now)
 		db_bind_text(st, 1, old);
 		rc = db_exec(st);
 	}
-	return db_end(db, rc);
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return rc;
+	return account_sweep_stale(db, now) < 0 ? DB_ERROR : DB_OK;
 }

@@ -25,6 +25,7 @@ struct policy {
 	int	 pw_min_classes;	/* 3 */
 	int	 pw_max_age_days;	/* 90; 0 = never forced */
 	int	 reauth_min;		/* recent sign-in for sensitive views, 5 */
+	int	 inactive_days;		/* disable accounts unused this long, 90; 0 = never */
 };
 
 /* Compile-time defaults. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/timex.h>
 
 #include "base/timeutil.h"
 
@@ -31,6 +32,23 @@ time_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Whether the kernel believes its clock is kept by NTP (chrony,
+ * systemd-timesyncd): 1 yes, 0 no, -1 cannot tell.  Audit times are only as
+ * good as this clock (等保 8.1.4.3, ASVS 7.3.4).
+ */
+int
+time_synchronised(void)
+{
+	struct timex	 tx;
+	int		 st;
+
+	memset(&tx, 0, sizeof(tx));
+	if ((st = ntp_adjtime(&tx)) == -1)
+		return -1;
+	return st != TIME_ERROR && (tx.status & STA_UNSYNC) == 0;
 }
 
 /* Howard Hinnant's days_from_civil. */

@@ -18,6 +18,7 @@
 int64_t	 time_now_ms(void);
 void	 time_set_offset_ms(int64_t);	/* tests: shift "now" */
 int64_t	 time_mono_ms(void);
+int	 time_synchronised(void);	/* NTP: 1 yes, 0 no, -1 unknown */
 
 /* Format "ms" as stored UTC text into "out" (TIME_ISO_LEN bytes). */
 void	 time_iso_utc(int64_t ms, char out[TIME_ISO_LEN]);

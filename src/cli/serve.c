@@ -153,6 +153,13 @@ cmd_serve(int argc, char *argv[])
 	    hc.tls_cert ? "https" : "http", hc.listen, dev ? " [dev]" : "",
 	    http_port(srv));
 	fflush(stdout);
+	if ((sig = time_synchronised()) == 0)
+		log_warn("the system clock is not synchronised by NTP: audit"
+		    " and deadline times may be wrong; enable chrony or"
+		    " systemd-timesyncd");
+	else
+		log_info("system clock: %s", sig == 1 ? "synchronised by NTP" :
+		    "cannot tell whether NTP keeps it");
 
 	for (sig = 0;; sig = sigtimedwait(&sigs, NULL, &tick)) {
 		if (sig == SIGTERM || sig == SIGINT)

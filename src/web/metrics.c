@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "db/db.h"
+#include "base/timeutil.h"
 #include "web/metrics.h"
 #include "web/pagecache.h"
 
@@ -142,4 +143,8 @@ metrics_render(struct buf *b)
 	    "# TYPE xiangzhi_db_errors_total counter\n"
 	    "xiangzhi_db_errors_total %llu\n",
 	    (unsigned long long)db_error_count());
+	buf_addf(b, "# HELP xiangzhi_clock_synchronised 1 when NTP keeps the"
+	    " clock, 0 when not, -1 unknown.\n"
+	    "# TYPE xiangzhi_clock_synchronised gauge\n"
+	    "xiangzhi_clock_synchronised %d\n", time_synchronised());
 }

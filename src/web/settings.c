@@ -24,6 +24,7 @@ static const struct {
 	{ "pw_min_classes", "密码至少包含的字符类别", "类" },
 	{ "pw_max_age_days", "密码最长使用期限（0为不强制更换）", "天" },
 	{ "reauth_min", "查看完整个人信息前须在多久内输入过密码", "分钟" },
+	{ "inactive_days", "账号连续多久未登录即自动停用（0为不停用）", "天" },
 };
 
 static json_t *

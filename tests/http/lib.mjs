@@ -64,6 +64,8 @@ export async function startServer({ demo = true, env = {}, args = [], clock = fa
     ...process.env,
     XIANGZHI_DEV: '1',
     XIANGZHI_LOGIN_RATE: '100000',
+    // Clocks jump by months in tests; 42-stale-accounts turns this back on.
+    XIANGZHI_INACTIVE_DAYS: '0',
     ...env,
   };
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args],
