@@ -30,6 +30,8 @@ OBJS = \
 	src/enterprise/enterprise.o src/enterprise/enterprise_db.o \
 	src/enterprise/enterprise_types.o src/enterprise/enterprise_import.o \
 	src/enterprise/enterprise_web.o src/enterprise/enterprise_rating.o \
+	src/community/community.o src/community/community_db.o \
+	src/community/community_web.o \
 	src/rating/rating.o src/rating/rating_db.o src/rating/rating_web.o \
 	src/rating/qr.o \
 	src/window/window.o src/window/window_db.o src/window/window_web.o \
@@ -39,6 +41,7 @@ OBJS = \
 	src/web/static.o src/web/metrics.o src/web/home.o src/web/settings.o \
 	src/cli/serve.o src/cli/init.o src/cli/demo.o src/cli/demo_ledger.o \
 	src/cli/demo_enterprise.o \
+	src/cli/demo_community.o \
 	src/cli/demo_window.o \
 	src/cli/user.o \
 	src/cli/backup.o src/cli/seal.o src/cli/offsite.o \
@@ -54,7 +57,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
 	tests/unit/test-log tests/unit/test-enterprise tests/unit/test-rating \
-	tests/unit/test-seal
+	tests/unit/test-seal tests/unit/test-community
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

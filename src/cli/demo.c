@@ -16,6 +16,7 @@
 #include "base/str.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/demo_community.h"
 #include "cli/demo_enterprise.h"
 #include "cli/demo_ledger.h"
 #include "cli/demo_window.h"
@@ -691,6 +692,8 @@ write_plan(struct db *db, struct demo *d, struct audit_actor *who)
 		rc = roster_demo(db, tid, who);	/* 接访活动安排表 */
 	if (rc == DB_OK)
 		rc = visit_demo(db, &sc, who);	/* this week's visits */
+	if (rc == DB_OK)
+		rc = community_demo(db, &sc, who, time_now_ms());	/* 三进 */
 out:
 	rc = db_end(db, rc);
 	arena_release(&a);

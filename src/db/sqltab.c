@@ -3,6 +3,7 @@
 #include "auth/account.h"
 #include "auth/auth.h"
 #include "auth/policy.h"
+#include "community/community_db.h"
 #include "db/migrate.h"
 #include "db/sqltab.h"
 #include "enterprise/enterprise_db.h"
@@ -28,6 +29,7 @@ const struct db_sqltab *const db_sqltabs[DBM__MAX] = {
 	[DBM_WEEKLY] = &weekly_sqltab,
 	[DBM_VISIT] = &visit_sqltab,
 	[DBM_ENTERPRISE] = &enterprise_sqltab,
+	[DBM_COMMUNITY] = &community_sqltab,
 	[DBM_RATING] = &rating_sqltab,
 	[DBM_WINDOW] = &window_sqltab,
 };

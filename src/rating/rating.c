@@ -14,11 +14,13 @@
 extern const struct rating_purpose	window_purpose;
 extern const struct rating_purpose	window_rerate_purpose;
 extern const struct rating_purpose	enterprise_purpose;
+extern const struct rating_purpose	community_purpose;
 
 static const struct rating_purpose *const purposes[] = {
 	&window_purpose,
 	&window_rerate_purpose,
 	&enterprise_purpose,
+	&community_purpose,
 };
 
 const struct rating_purpose *

@@ -26,6 +26,8 @@ static const struct {
 	{ ROLE_CADRES & ~ROLE_VILLAGE, "/visits/coverage", "走访覆盖", "各村组本周入户走访情况" },
 	{ ROLE_LEADER | ROLE_MEMBER | ROLE_STAFF | ROLE_VILLAGE | ROLE_INSPECTOR,
 	    "/enterprises", "企业包抓", "包抓包保、六必访、企业诉求、满意度抽查" },
+	{ ROLE_CADRES, "/care/uncontacted", "进农户", "三类户和关爱对象结对联系、本月未联系、示范户评选" },
+	{ ROLE_CADRES & ~ROLE_VILLAGE, "/community", "进社区", "干部报到、社区满意度测评、负面清单" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/people", "人员台账", "干部群众信息" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/villages", "村组", "村、组及村干部" },
 	{ ROLE_CADRES | ROLE_SYSADMIN, "/units", "站所", "乡直单位和站所" },

@@ -10,6 +10,7 @@
 #include "auth/auth_web.h"
 #include "auth/role.h"
 #include "enterprise/enterprise_web.h"
+#include "community/community_web.h"
 #include "matter/calendar_web.h"
 #include "matter/matter_web.h"
 #include "org/org_web.h"
@@ -154,6 +155,30 @@ const struct route routes[] = {
 { POST, "/enterprises/:id",     POST, "/api/v1/enterprises/:id/patrons", enterprise_post,    NULL,             "企业详情",    ENT_EDIT,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   POST, "/api/v1/enterprises/:id/visits", enterprise_visit_post, NULL,           NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
 { 0,    NULL,                   POST, "/api/v1/enterprises/:id/problems", enterprise_problem_post, NULL,       NULL,          ENT_EDIT,   SCOPE_VILLAGE,  0 },
+/* 进社区: cadres' registration (报到), monthly rating links (the rating core), the negative list. */
+{ GET,  "/community",           GET,  "/api/v1/community",              community_page,      "community",      "进社区 · 干部报到", CM_READ, SCOPE_TOWNSHIP, 0 },
+{ POST, "/community",           POST, "/api/v1/community/registrations", community_register, NULL,             "进社区 · 干部报到", CM_EDIT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/rate",      GET,  NULL,                             community_rate_form, "community_rate", "社区满意度测评", CM_EDIT,  SCOPE_TOWNSHIP, 0 },
+{ POST, "/community/rate",      POST, "/api/v1/community/links",        community_rate,      "rating_link",    "社区满意度测评链接", CM_EDIT, SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/negative.xlsx", GET, NULL,                           community_negative_xlsx, NULL,         NULL,          CM_READ,    SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/negative",  GET,  "/api/v1/community/negative",     community_negative,  "negative_list",  "负面清单",    CM_READ,    SCOPE_TOWNSHIP, 0 },
+{ GET,  "/community/cadres/:id", GET, "/api/v1/community/cadres/:id",   community_cadre,     "community_cadre", "干部进社区情况", CM_READ, SCOPE_TOWNSHIP, 0 },
+
+/* 进农户: 三类户 and care recipients paired with cadres, their contacts. */
+{ GET,  "/care",                GET,  "/api/v1/care",                   care_list_page,      "care_list",      "进农户 · 关爱对象", CA_READ, SCOPE_VILLAGE, 0 },
+{ GET,  "/care/new",            GET,  NULL,                             care_form,           "care_form",      "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
+{ POST, "/care/new",            POST, "/api/v1/care",                   care_create,         NULL,             "登记监测户或关爱对象", CA_EDIT, SCOPE_VILLAGE, 0 },
+{ GET,  "/care/uncontacted.xlsx", GET, NULL,                            care_uncontacted_xlsx, NULL,           NULL,          CA_READ,    SCOPE_VILLAGE,  0 },
+{ GET,  "/care/uncontacted",    GET,  "/api/v1/care/uncontacted",       care_uncontacted,    "care_uncontacted", "本月未联系", CA_READ,   SCOPE_VILLAGE,  0 },
+{ GET,  "/care/:id",            GET,  "/api/v1/care/:id",               care_show,           "care",           "关爱对象详情", CA_READ,    SCOPE_VILLAGE,  0 },
+{ POST, "/care/:id",            POST, "/api/v1/care/:id/contacts",      care_post,           NULL,             "关爱对象详情", CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/care/:id/pair",          care_pair_post,      NULL,             NULL,          CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ 0,    NULL,                   POST, "/api/v1/care/:id/end",           care_end_post,       NULL,             NULL,          CA_EDIT,    SCOPE_VILLAGE,  0 },
+
+/* Model households (美丽庭院, 文明家庭, ...): villages nominate, leaders choose. */
+{ GET,  "/models",              GET,  "/api/v1/models",                 model_page,          "models",         "示范户评选",  CA_READ,    SCOPE_VILLAGE,  0 },
+{ POST, "/models",              POST, "/api/v1/models",                 model_nominate,      NULL,             "示范户评选",  CA_EDIT,    SCOPE_VILLAGE,  0 },
+{ POST, "/models/:id/choose",   POST, "/api/v1/models/:id/choose",      model_choose,        NULL,             NULL,          MH_CHOOSE_ROLES, SCOPE_TOWNSHIP, 0 },
 /* Ratings (好差评): public token pages; the window service. */
 { GET,  "/r/thanks",            GET,  NULL,                             rating_thanks,       "rating_thanks",  "评价已提交",  0,          SCOPE_PUBLIC,   0 },
 { GET,  "/r/:token/qr.svg",     GET,  NULL,                             rating_qr,           NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },

@@ -39,7 +39,7 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	db = db_open(path, DB_OPEN_CREATE);
 	cr_assert_not_null(db);
-	cr_assert_eq(migrate_up(db), migrate_latest());
+	cr_assert_eq(migrate_up(db), migrate_count());	/* numbers may have gaps */
 	db_close(db);
 	cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
 	cr_assert_eq(fts_cjk_register(h), 0);
