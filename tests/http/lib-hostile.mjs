@@ -175,13 +175,25 @@ export function extraTwins(routes, pagePath, fields) {
 
 // The API read of a page (for re-reading what a form stored): /x/1 -> /api/v1/x/1.
 export function apiRead(routes, pagePath) {
-  const [path, query] = pagePath.split('?');
+  const [path, query] = pagePath.split('#')[0].split('?');
   for (const r of routes) {
     if (r.pageMethod !== 'GET' || !r.page || r.apiMethod !== 'GET' || !r.api) continue;
     const params = matchPattern(r.page, path);
     if (params) return fill(r.api, params) + (query ? `?${query}` : '');
   }
   return null;
+}
+
+// The API reads at and above a write's path (POST /api/v1/windows/1/records →
+// GET /api/v1/windows/1), nearest first: where a sub-record shows once stored.
+export function apiParents(routes, apiPath) {
+  const out = [];
+  const parts = apiPath.split('?')[0].split('/');
+  for (let n = parts.length; n > 3; n--) {
+    const p = parts.slice(0, n).join('/');
+    if (routes.some((r) => r.apiMethod === 'GET' && r.api && matchPattern(r.api, p))) out.push(p);
+  }
+  return out;
 }
 
 // --- forms -----------------------------------------------------------------
@@ -341,7 +353,8 @@ function jsonStringBytes(buf) {
 // normalised or refused, so only free text is compared byte for byte.
 export function freeText(f) {
   if (f.kind !== 'text' || f.type === 'password' || f.inputmode === 'numeric' || f.inputmode === 'tel' || f.type === 'tel') return false;
-  return !/(^|_)(on|at|day|date|week|year|phone|id_number|login|sort|age|days|round|visitors|id|from|to)$/.test(f.name) && f.name !== 'q';
+  // A window's citizen is stored masked (张**) by design, like a phone.
+  return !/(^|_)(on|at|day|date|week|year|phone|id_number|login|sort|age|days|round|visitors|id|from|to|citizen)$/.test(f.name) && f.name !== 'q';
 }
 
 const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
