@@ -140,6 +140,45 @@ rating_page(struct web *w)
 	return 200;
 }
 
+/*
+ * A level by API.md's name on the token's scale (the numbers differ: 不满意 is
+ * 2 on the national scale and 1 on the enterprise one); 0 if not on it.
+ */
+static int
+level_named(struct web *w, const char *token, const char *name)
+{
+	static const struct {
+		const char	*scale, *name;
+		int		 level;
+	} names[] = {
+		{ "national", "very_satisfied", 5 },
+		{ "national", "satisfied", 4 },
+		{ "national", "basic", 3 },
+		{ "national", "dissatisfied", 2 },
+		{ "national", "very_dissatisfied", 1 },
+		{ "enterprise", "satisfied", 4 },
+		{ "enterprise", "basic", 3 },
+		{ "enterprise", "fair", 2 },
+		{ "enterprise", "dissatisfied", 1 },
+	};
+	json_t		*m;
+	const char	*scale;
+	size_t		 i;
+	int		 rc, level = 0;
+
+	/* An unknown, used or expired link: rating_submit() says which. */
+	if ((m = rating_peek(w->db, token, w->now, &w->req->arena, &rc)) ==
+	    NULL)
+		return 1;
+	scale = json_string_value(json_object_get(m, "scale"));
+	for (i = 0; scale != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].scale, scale) == 0 &&
+		    strcmp(names[i].name, name) == 0)
+			level = names[i].level;
+	json_decref(m);
+	return level;
+}
+
 /* The answers of a page form or API body; -1 after a 422. */
 static int
 answers(struct web *w, struct rating_in *in, size_t max, size_t *n)
@@ -150,6 +189,23 @@ answers(struct web *w, struct rating_in *in, size_t max, size_t *n)
 	size_t		 i;
 
 	*n = 0;
+	if (w->api && json_object_get(w->json, "answers") == NULL &&
+	    (v = json_object_get(w->json, "level")) != NULL) {
+		/* API.md's one-answer form: {"level", "reason"?, "comment"?}. */
+		in[0].level = json_is_integer(v) ? (int)json_integer_value(v) :
+		    json_is_string(v) ? level_named(w, kv_get(&w->params,
+		    "token"), json_string_value(v)) : 0;
+		if (in[0].level <= 0) {
+			web_fail(w, 422, "invalid", "请选择评价等级", "level");
+			return -1;
+		}
+		v = json_object_get(w->json, "reason");
+		in[0].reason = json_is_string(v) ? json_string_value(v) : NULL;
+		v = json_object_get(w->json, "comment");
+		in[0].comment = json_is_string(v) ? json_string_value(v) : NULL;
+		*n = 1;
+		return 0;
+	}
 	if (w->api) {
 		arr = json_object_get(w->json, "answers");
 		if (!json_is_array(arr) || json_array_size(arr) == 0 ||

@@ -184,6 +184,7 @@ const struct route routes[] = {
 { GET,  "/r/:token/qr.svg",     GET,  NULL,                             rating_qr,           NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
 { GET,  "/r/:token",            GET,  "/api/v1/r/:token",               rating_page,         "rating_page",    "评价",        0,          SCOPE_PUBLIC,   0 },
 { POST, "/r/:token",            POST, "/api/v1/r/:token",               rating_post,         NULL,             "评价",        0,          SCOPE_PUBLIC,   0 },
+{ 0,    NULL,                   POST, "/api/v1/ratings/:token",         rating_post,         NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
 { GET,  "/w/:code/qr.svg",      GET,  NULL,                             window_public_qr,    NULL,             NULL,          0,          SCOPE_PUBLIC,   0 },
 { GET,  "/w/:code",             GET,  "/api/v1/w/:code",                window_public,       "window_public",  "办事评价",    0,          SCOPE_PUBLIC,   0 },
 { POST, "/w/:code",             POST, "/api/v1/w/:code",                window_public_post,  NULL,             "办事评价",    0,          SCOPE_PUBLIC,   0 },

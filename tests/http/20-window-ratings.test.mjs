@@ -573,3 +573,23 @@ test('guessing evaluation codes: after 10 wrong codes in a minute, 429 with Retr
   assert.equal(right.status, 429);
   assert.equal(Number(sql(`SELECT count(*) FROM rating_token WHERE record_id = ${rec.id}`)), 0);
 });
+
+test('API.md\'s form: POST /api/v1/ratings/{token} {"level": name} rates a one-question link; a bad name is 422 and stores nothing', async () => {
+  const w = await newWindow();
+  const rec = await newRecord(w.id);
+  await rate(await link(rec.id), [{ level: 1, reason: 'unfair' }, { level: 1 }]);
+  const L = await as('leader');
+  const mid = (await getJson(L, `/api/v1/records/${rec.id}`)).rect_id;
+  await call(L, 'POST', `/api/v1/matters/${mid}/reply`, { note: '已整改' });
+  const cb = await call(L, 'POST', `/api/v1/rectify/${mid}/callback`, { note: '电话回访' });
+  const token = cb.body.token;
+  const before = sql('SELECT count(*) FROM rating');
+  assert422(await call(srv.client(), 'POST', `/api/v1/ratings/${token}`, { level: 'fair' }), 'level', '"fair" is not on the national scale');
+  assert422(await call(srv.client(), 'POST', `/api/v1/ratings/${token}`, { level: '满意' }), 'level', 'names are the English codes');
+  assert.equal(sql('SELECT count(*) FROM rating'), before, 'nothing stored');
+  const ok = await call(srv.client(), 'POST', `/api/v1/ratings/${token}`, { level: 'satisfied', comment: '满意' });
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  assert.equal(sql(`SELECT level FROM rating WHERE id = ${ok.body.ids[0]}`), '4', 'satisfied is 4 on the national scale');
+  assert.equal((await getJson(L, `/api/v1/matters/${mid}`)).state, 'closed');
+  assert.equal((await call(srv.client(), 'POST', `/api/v1/ratings/${token}`, { level: 'satisfied' })).status, 410, 'used');
+});
