@@ -22,20 +22,6 @@
 #include "web/options.h"
 #include "web/web.h"
 
-/* ?name= as a positive id: 0 when absent, -1 when junk. */
-static int64_t
-query_id(struct web *w, const char *name)
-{
-	const char	*s = req_query(w->req, name);
-	int64_t		 id;
-
-	if (str_empty(s))
-		return 0;
-	if (str_to_int64(s, 1, INT64_MAX, &id) != 0)
-		return -1;
-	return id;
-}
-
 static int
 this_year(void)
 {
@@ -68,7 +54,7 @@ query_village(struct web *w, int64_t *village)
 {
 	int	 rc;
 
-	if ((*village = query_id(w, "village")) < 0)
+	if ((*village = input_query_id(w, "village")) < 0)
 		return web_fail(w, 422, "invalid", "「村」无效", "village");
 	if (*village == 0)
 		return 0;

@@ -35,20 +35,6 @@ label_opts(const struct ent_label *t, const char *sel)
 	return a;
 }
 
-/* ?name= as a positive id: 0 when absent, -1 when junk. */
-static int64_t
-query_id(struct web *w, const char *name)
-{
-	const char	*s = req_query(w->req, name);
-	int64_t		 id;
-
-	if (str_empty(s))
-		return 0;
-	if (str_to_int64(s, 1, INT64_MAX, &id) != 0)
-		return -1;
-	return id;
-}
-
 /* The month a query names (?month=, default this month); 0 or 422. */
 static int
 query_month(struct web *w, int64_t *first, int64_t *last, char month[8])
@@ -85,7 +71,7 @@ add_village_options(struct web *w, int64_t selected)
 int
 enterprise_list_page(struct web *w)
 {
-	int64_t	 village = query_id(w, "village");
+	int64_t	 village = input_query_id(w, "village");
 	int	 rc;
 
 	if (village < 0)

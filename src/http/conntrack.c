@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "http/conntrack.h"
 
 #define SWEEP_MS	500
@@ -31,15 +32,6 @@ struct conntrack {
 	int64_t			 timeout_ms;
 	bool			 stopping;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * shutdown(), never close(): the socket stays libmicrohttpd's, which sees the
@@ -111,7 +103,7 @@ sweeper(void *arg)
 		pthread_cond_timedwait(&t->wake, &t->lock, &until);
 		if (t->stopping)
 			break;
-		n = sweep(t, mono_ms());
+		n = sweep(t, time_mono_ms());
 		if (n > 0)
 			log_info("http: closed %u connections that sent no "
 			    "complete request in time (%u open)", n, t->count);
@@ -173,7 +165,7 @@ conntrack_open(struct conntrack *t, int fd)
 	if (t == NULL || (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->fd = fd;
-	c->since_ms = mono_ms();
+	c->since_ms = time_mono_ms();
 	pthread_mutex_lock(&t->lock);
 	c->next = t->head;
 	if (t->head != NULL)
@@ -219,7 +211,7 @@ conntrack_busy(struct conntrack *t, struct conntrack_conn *c)
 void
 conntrack_idle(struct conntrack *t, struct conntrack_conn *c)
 {
-	int64_t	 now = mono_ms();
+	int64_t	 now = time_mono_ms();
 
 	if (t == NULL || c == NULL)
 		return;

@@ -34,20 +34,6 @@ static const struct field fields[] = {
 enum { V_DAY, V_HOUSEHOLD, V_FINDINGS, V_FOLLOW, V_OPEN, V_TITLE, V_BODY,
     V__MAX };
 
-/* ?name= as a positive id: 0 when absent, -1 when junk. */
-static int64_t
-query_id(struct web *w, const char *name)
-{
-	const char	*s = req_query(w->req, name);
-	int64_t		 id;
-
-	if (str_empty(s))
-		return 0;
-	if (str_to_int64(s, 1, INT64_MAX, &id) != 0)
-		return -1;
-	return id;
-}
-
 /* The week a query names (?week=, any day of it); 0 or a status. */
 static int
 query_week(struct web *w, int64_t *monday)
@@ -66,10 +52,10 @@ query_week(struct web *w, int64_t *monday)
 static int
 query_place(struct web *w, int64_t *village, int64_t *group)
 {
-	int64_t	 g = group != NULL ? query_id(w, "group") : 0;
+	int64_t	 g = group != NULL ? input_query_id(w, "group") : 0;
 	int	 rc;
 
-	*village = query_id(w, "village");
+	*village = input_query_id(w, "village");
 	if (group != NULL)
 		*group = g;
 	if (*village < 0)
@@ -234,7 +220,7 @@ visit_form(struct web *w)
 	json_t		*picker, *cadres, *opts, *g, *h, *o, *boxes, *c;
 	const char	*name;
 	int64_t		 village = w->scope.village_id, today = date_today_cn();
-	int64_t		 pick = query_id(w, "household"), id, ticked;
+	int64_t		 pick = input_query_id(w, "household"), id, ticked;
 	int64_t		 total = 0, seen = 0;
 	char		 day[11], lo[11];
 	size_t		 i, k;

@@ -39,6 +39,19 @@ input_raw(struct web *w, const char *name)
 	return kv_get(&w->form, name);
 }
 
+int64_t
+input_query_id(struct web *w, const char *name)
+{
+	const char	*s = req_query(w->req, name);
+	int64_t		 id;
+
+	if (str_empty(s))
+		return 0;
+	if (str_to_int64(s, 1, INT64_MAX, &id) != 0)
+		return -1;
+	return id;
+}
+
 /* U+0080..U+009F: C1 controls, as C2 80..C2 9F in UTF-8. */
 static bool
 has_c1(const char *s)

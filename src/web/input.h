@@ -73,4 +73,7 @@ void	 input_patch(struct web *, json_t *current, const struct field *,
 /* The raw string value of one field, or NULL (JSON strings or form). */
 const char *input_raw(struct web *, const char *name);
 
+/* ?name= as a positive id: 0 when absent, -1 when junk. */
+int64_t	 input_query_id(struct web *, const char *name);
+
 #endif
