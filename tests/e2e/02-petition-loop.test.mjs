@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, json } from '../http/lib.mjs';
-import { launch, openPage, shooter } from './lib.mjs';
+import { launch, openPage, shooter, signInAs } from './lib.mjs';
 
 // A 1x1 PNG, as a phone camera would hand over a (much larger) JPEG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
@@ -28,14 +28,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function signIn(page, role) {
-  const who = srv.logins[role];
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', who.login);
-  await page.fill('#password', who.password);
-  await page.click('main button[type=submit]');
-  await page.waitForURL(`${srv.url}/`);
-}
+const signIn = (page, role) => signInAs(page, srv, role);
 
 // Open an action's panel on the matter page and submit it.
 async function doAction(page, label, fill = async () => {}) {

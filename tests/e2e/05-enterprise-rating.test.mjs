@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, json } from '../http/lib.mjs';
-import { launch, openPage, shooter } from './lib.mjs';
+import { launch, openPage, shooter, signInAs } from './lib.mjs';
 
 let srv, chrome;
 before(async () => {
@@ -20,14 +20,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function signIn(page, role) {
-  const who = srv.logins[role];
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', who.login);
-  await page.fill('#password', who.password);
-  await page.click('main button[type=submit]');
-  await page.waitForURL(`${srv.url}/`);
-}
+const signIn = (page, role) => signInAs(page, srv, role);
 
 test('an enterprise rates its patron 一般 on a phone; the supervision opinion appears for the leader', async () => {
   const office = await openPage(chrome.browser, 'desk');

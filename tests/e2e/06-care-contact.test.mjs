@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../http/lib.mjs';
-import { launch, openPage, shooter } from './lib.mjs';
+import { launch, openPage, shooter, signInAs } from './lib.mjs';
 
 let srv, chrome;
 before(async () => {
@@ -15,14 +15,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function signIn(page, role) {
-  const who = srv.logins[role];
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', who.login);
-  await page.fill('#password', who.password);
-  await page.click('main button[type=submit]');
-  await page.waitForURL(`${srv.url}/`);
-}
+const signIn = (page, role) => signInAs(page, srv, role);
 
 const count = async (page) => Number(await page.textContent('#uncontacted-count'));
 // Nothing wider than the phone: no sideways scrolling.

@@ -61,3 +61,13 @@ export function shooter(journey, size) {
     return file;
   };
 }
+
+// Sign in through the page as one of the demo roles, and land on the home page.
+export async function signInAs(page, srv, role) {
+  const who = srv.logins[role];
+  await page.goto(`${srv.url}/login`);
+  await page.fill('#login', who.login);
+  await page.fill('#password', who.password);
+  await page.click('main button[type=submit]');
+  await page.waitForURL(`${srv.url}/`);
+}
