@@ -85,6 +85,7 @@ test:
 	tests/run-unit $(UNIT)
 	node --test --test-concurrency=2 tests/http/
 	node --test --test-concurrency=1 tests/e2e/
+	$(MAKE) fuzz-regress
 
 unit: xiangzhi $(UNIT)
 	tests/run-unit $(UNIT)
@@ -112,6 +113,38 @@ asan:
 	cd build/asan && $(ASAN_ENV) tests/run-unit $(UNIT)
 	cd build/asan && $(ASAN_ENV) XIANGZHI_TEST_ASAN=1 \
 	    node --test --test-concurrency=1 tests/http/
+
+# libFuzzer targets (tests/fuzz/fuzz-*.c), built with clang under ASan and
+# UBSan from a copy of the tree in build/fuzz/tree.  "make fuzz SECONDS=N"
+# runs each for N seconds; "make fuzz-regress" replays every regression and
+# corpus file through every target, then fuzzes each for a few seconds.
+FUZZ = form fts url router tmpl json csv request
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+SECONDS ?= 60
+fuzz-build: fuzz-lib
+	$(MAKE) $(FUZZ:%=build/fuzz/fuzz-%)
+
+fuzz-lib:
+	scripts/install-deps test
+	mkdir -p build/fuzz/tree
+	tar -cf - --exclude='*.[oad]' --exclude=src/gen --exclude=tools/embed \
+	    Makefile config.mk src sql static tools | tar -xf - -C build/fuzz/tree
+	$(MAKE) -C build/fuzz/tree CC=clang OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    CPPFLAGS="-D_GNU_SOURCE -w" libxz.a
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/tree/libxz.a
+	clang -std=c17 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
+	    $(shell pkg-config --cflags $(PKGS)) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $@ $< build/fuzz/tree/libxz.a $(LDLIBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run $(SECONDS) $(FUZZ)
+
+fuzz-regress: fuzz-build
+	tests/fuzz/run regress $(FUZZ)
+	tests/fuzz/run 5 $(FUZZ)
 
 bench: xiangzhi
 	scripts/install-deps bench
@@ -141,6 +174,9 @@ help:
 	@echo "make bench      benchmarks (writes figures to stdout)"
 	@echo "make bench-ledger   the county-sized ledger benchmark only"
 	@echo "make lint       banned calls and layer violations"
+	@echo "make fuzz [SECONDS=N]   every libFuzzer target for N s (default 60)"
+	@echo "make fuzz-regress   replay crash and corpus files, fuzz 5 s each"
 
 -include $(OBJS:.o=.d) src/main.d
-.PHONY: all run test unit http e2e asan bench bench-ledger lint clean help
+.PHONY: all run test unit http e2e asan bench bench-ledger lint clean help \
+	fuzz fuzz-build fuzz-lib fuzz-regress

@@ -402,6 +402,59 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return -1;
 }
 
+/*
+ * No socket, no thread: the same callbacks and limits as a listening
+ * server, driven by http_add_socket() and http_run().
+ */
+static struct http_server *
+start_local(const struct http_config *cfg, const struct http_app *app)
+{
+	struct http_server	*srv;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->app = app;
+	/*
+	 * No MHD_USE_ERROR_LOG: on the AF_UNIX pairs this is used with, MHD
+	 * warns of TCP options on every request.
+	 */
+	srv->d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL,
+	    access_cb, srv,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_MAX_HEADERS +
+		4 * 1024),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_END);
+	if (srv->d == NULL) {
+		error("cannot start a server without a socket");
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+int
+http_add_socket(struct http_server *srv, int fd)
+{
+	struct sockaddr_in	 sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_add_connection(srv->d, fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == MHD_YES ? 0 : -1;
+}
+
+void
+http_run(struct http_server *srv)
+{
+	MHD_run(srv->d);
+}
+
 struct http_server *
 http_start(const struct http_config *cfg, const struct http_app *app)
 {
@@ -412,6 +465,8 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 	unsigned char		 rnd[4];
 	FILE			*ur;
 
+	if (cfg->listen == NULL)
+		return start_local(cfg, app);
 	if (parse_listen(cfg->listen, &ss, &sslen) != 0) {
 		error("cannot parse listen address '%s'", cfg->listen);
 		return NULL;
