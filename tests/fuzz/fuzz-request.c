@@ -35,8 +35,7 @@ int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct http_server	*srv;
-static char			 dir[] = "/tmp/xz-fuzz-XXXXXX";
-static char			 dbpath[64], files[64], login[64], pw[128];
+static char			 dir[256], dbpath[300], files[300], login[64], pw[128];
 static struct auth_signin	 si;
 
 static int
@@ -52,7 +51,7 @@ run_cmd(int (*fn)(int, char *[]), const char *name)
 static void
 make_demo(void)
 {
-	char	 out[64], line[512];
+	char	 out[300], line[512];
 	FILE	*f;
 	int	 fd, saved;
 
@@ -127,6 +126,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * libFuzzer leaves with _Exit() when interrupted or out of time, so
+	 * atexit() is not enough: tests/fuzz/run points TMPDIR into build/.
+	 */
+	snprintf(dir, sizeof(dir), "%s/xz-fuzz-XXXXXX", getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp");
 	CHECK(mkdtemp(dir) != NULL);
 	atexit(cleanup);
 	snprintf(dbpath, sizeof(dbpath), "%s/fuzz.db", dir);
@@ -179,7 +184,10 @@ expand(const uint8_t *data, size_t size, struct buf *b)
 static void
 check_response(const char *out, size_t n)
 {
-	int	 status;
+	static const char nosniff[] = "\r\nX-Content-Type-Options: nosniff\r\n";
+	const char	*hend, *p, *eol;
+	size_t		 hlen;
+	int		 status;
 
 	if (n == 0)
 		return;
@@ -194,6 +202,24 @@ check_response(const char *out, size_t n)
 	if (getenv("FUZZ_REQUEST_SHOW") != NULL)
 		fprintf(stderr, "fuzz-request: %.*s\n", (int)(memchr(out, '\r',
 		    n) ? (const char *)memchr(out, '\r', n) - out : 12), out);
+	/*
+	 * Every answer of the application carries the security headers and
+	 * only HttpOnly cookies; libmicrohttpd's own refusals carry neither.
+	 */
+	hend = memmem(out, n, "\r\n\r\n", 4);
+	hlen = hend ? (size_t)(hend - out) : n;
+	if (memmem(out, hlen, nosniff, sizeof(nosniff) - 1) == NULL && status != 400 && status != 413 && status != 414 &&
+	    status != 431) {
+		fprintf(stderr, "fuzz-request: no security headers\n%.*s\n",
+		    (int)hlen, out);
+		abort();
+	}
+	for (p = out; (p = memmem(p, hlen - (size_t)(p - out),
+	    "\r\nSet-Cookie: ", 14)) != NULL; p += 2) {
+		eol = memmem(p + 2, hlen - (size_t)(p + 2 - out), "\r\n", 2);
+		CHECK(memmem(p, (size_t)((eol ? eol : out + hlen) - p),
+		    "; HttpOnly", 10) != NULL);
+	}
 	if (status >= 500) {
 		fprintf(stderr, "fuzz-request: status %d\n%.*s\n", status,
 		    (int)(n < 2048 ? n : 2048), out);
