@@ -38,6 +38,7 @@ static const char *const lists[] = {
 };
 
 static json_t	*model;
+static const char partial[] = "<b title=\"{{a}}\">{{b}}</b>";
 
 static json_t *
 leaf_object(void)
@@ -84,7 +85,7 @@ check_output(const char *tsrc, size_t tlen, const struct buf *out)
 		return;
 	for (p = out->data; (p = strstr(p, MARK)) != NULL; p++) {
 		CHECK(p > out->data);
-		CHECK(strchr("<>\"'&`", p[-1]) == NULL);
+		CHECK(strchr("<>\"'&", p[-1]) == NULL);
 	}
 }
 
@@ -101,9 +102,14 @@ render(const struct tmpl *t, const struct tmpl *content, bool strict,
 	if (tmpl_render(t, stack, 1, content, strict, &out, err,
 	    sizeof(err)) == 0) {
 		CHECK(!buf_err(&out));
+		if (getenv("FUZZ_TMPL_SHOW") != NULL)
+			fprintf(stderr, "fuzz-tmpl: %s\n", out.data);
 		check_output(src, len, &out);
-	} else
+	} else {
 		CHECK(err[0] != '\0');
+		if (getenv("FUZZ_TMPL_SHOW") != NULL)
+			fprintf(stderr, "fuzz-tmpl: error %s\n", err);
+	}
 	buf_release(&out);
 }
 
@@ -123,10 +129,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK((text = malloc(size ? size : 1)) != NULL);
 	memcpy(text, data, size);
 	CHECK((set = tmpl_set_new()) != NULL);
-	CHECK(tmpl_set_add(set, "p", "<b title=\"{{a}}\">{{b}}</b>", 24, err,
+	CHECK(tmpl_set_add(set, "p", partial, sizeof(partial) - 1, err,
 	    sizeof(err)) == 0);
 	err[0] = '\0';
 	rc = tmpl_set_add(set, "t", text, size, err, sizeof(err));
+	if (rc != 0 && getenv("FUZZ_TMPL_SHOW") != NULL)
+		fprintf(stderr, "fuzz-tmpl: parse %s\n", err);
 	if (rc != 0) {
 		/* "name:LINE: reason" */
 		CHECK(strncmp(err, "t:", 2) == 0);
