@@ -144,7 +144,7 @@ fuzz: fuzz-build
 
 fuzz-regress: fuzz-build
 	tests/fuzz/run regress $(FUZZ)
-	tests/fuzz/run 5 $(FUZZ)
+	FUZZ_SCRATCH=1 tests/fuzz/run 5 $(FUZZ)
 
 bench: xiangzhi
 	scripts/install-deps bench
