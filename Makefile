@@ -42,7 +42,8 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-import tests/unit/test-pagecache \
 	tests/unit/test-calendar tests/unit/test-fts tests/unit/test-attach \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
-	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans
+	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
+	tests/unit/test-server
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 

@@ -41,6 +41,17 @@ struct conn {
 	bool			 queued;
 };
 
+/*
+ * One per connection (MHD's socket context).  "pending" is a request
+ * uri_cb() made that access_cb() has not seen yet: libmicrohttpd calls
+ * completed_cb() only for requests it passed to access_cb(), so one it
+ * refuses itself (a malformed header or cookie) is freed here, when the
+ * next request starts or the connection closes.
+ */
+struct sock {
+	struct conn	*pending;
+};
+
 static _Atomic uint64_t	 req_counter;
 static unsigned		 req_prefix;
 
@@ -97,14 +108,55 @@ parse_target(struct req *r, const char *uri)
 		r->error = 400;
 }
 
+static struct sock *
+sock_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+release_conn(struct conn *cn)
+{
+	struct http_server	*srv = cn->srv;
+
+	buf_release(&cn->body);
+	buf_release(&cn->resp.body);
+	arena_release(&cn->req.arena);
+	free(cn);
+	atomic_fetch_sub(&srv->active, 1);
+}
+
+static void
+conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct sock	*sk = *socket_context;
+
+	(void)cls;
+	(void)c;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct sock));
+		return;
+	}
+	if (sk != NULL) {
+		if (sk->pending != NULL)
+			release_conn(sk->pending);
+		free(sk);
+		*socket_context = NULL;
+	}
+}
+
 static void *
 uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct http_server	*srv = cls;
 	struct conn		*cn;
+	struct sock		*sk;
 	uint64_t		 n;
 
-	(void)c;
 	if ((cn = calloc(1, sizeof(*cn))) == NULL)
 		return NULL;
 	cn->srv = srv;
@@ -119,6 +171,11 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	    (unsigned long long)n);
 	parse_target(&cn->req, uri);
 	atomic_fetch_add(&srv->active, 1);
+	if ((sk = sock_of(c)) != NULL) {
+		if (sk->pending != NULL)
+			release_conn(sk->pending);
+		sk->pending = cn;
+	}
 	return cn;
 }
 
@@ -271,6 +328,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
     void **con_cls)
 {
 	struct conn	*cn = *con_cls;
+	struct sock	*sk;
 
 	(void)cls;
 	(void)url;
@@ -279,6 +337,9 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO;
 	if (!cn->started) {
 		cn->started = true;
+		/* From here on MHD will call completed_cb() for it. */
+		if ((sk = sock_of(c)) != NULL && sk->pending == cn)
+			sk->pending = NULL;
 		start_request(cn, c, method);
 		/* Refuse early, without reading a body we will not use. */
 		if (cn->req.error == 413 || cn->req.error == 431 ||
@@ -313,19 +374,17 @@ static void
 completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct http_server	*srv = cls;
 	struct conn		*cn = *con_cls;
+	struct sock		*sk;
 
-	(void)c;
+	(void)cls;
 	(void)toe;
 	if (cn == NULL)
 		return;
-	buf_release(&cn->body);
-	buf_release(&cn->resp.body);
-	arena_release(&cn->req.arena);
-	free(cn);
+	if ((sk = sock_of(c)) != NULL && sk->pending == cn)
+		sk->pending = NULL;
+	release_conn(cn);
 	*con_cls = NULL;
-	atomic_fetch_sub(&srv->active, 1);
 }
 
 /* Leave the path undecoded in MHD: we decode it ourselves, strictly. */
@@ -426,6 +485,7 @@ start_local(const struct http_config *cfg, const struct http_app *app)
 		4 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_END);
@@ -520,6 +580,7 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 		4 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
