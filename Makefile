@@ -57,7 +57,7 @@ UNIT = tests/unit/test-buf tests/unit/test-arena tests/unit/test-time \
 	tests/unit/test-xlsx tests/unit/test-roster tests/unit/test-matter \
 	tests/unit/test-weekly tests/unit/test-visit tests/unit/test-plans \
 	tests/unit/test-log tests/unit/test-enterprise tests/unit/test-rating \
-	tests/unit/test-seal tests/unit/test-community
+	tests/unit/test-seal tests/unit/test-community tests/unit/test-server
 
 EMBED = sql/sqlite/*.sql src/*/*.tmpl static/* src/auth/blocklist.txt
 
@@ -100,6 +100,7 @@ test:
 	tests/run-unit $(UNIT)
 	node --test --test-concurrency=2 tests/http/
 	node --test --test-concurrency=1 tests/e2e/
+	$(MAKE) fuzz-regress
 
 unit: xiangzhi $(UNIT)
 	tests/run-unit $(UNIT)
@@ -127,6 +128,39 @@ asan:
 	cd build/asan && $(ASAN_ENV) tests/run-unit $(UNIT)
 	cd build/asan && $(ASAN_ENV) XIANGZHI_TEST_ASAN=1 \
 	    node --test --test-concurrency=1 tests/http/
+
+# libFuzzer targets (tests/fuzz/fuzz-*.c), built with clang under ASan and
+# UBSan from a copy of the tree in build/fuzz/tree.  "make fuzz SECONDS=N"
+# runs each for N seconds; "make fuzz-regress" replays every regression and
+# corpus file through every target, then fuzzes each for 4 seconds (with the
+# replay, under a minute: the CI budget).
+FUZZ = form fts url router tmpl json csv request
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+SECONDS ?= 60
+fuzz-build: fuzz-lib
+	$(MAKE) $(FUZZ:%=build/fuzz/fuzz-%)
+
+fuzz-lib:
+	scripts/install-deps test
+	mkdir -p build/fuzz/tree
+	tar -cf - --exclude='*.[oad]' --exclude=src/gen --exclude=tools/embed \
+	    Makefile config.mk src sql static tools | tar -xf - -C build/fuzz/tree
+	$(MAKE) -C build/fuzz/tree CC=clang OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    CPPFLAGS="-D_GNU_SOURCE -w" libxz.a
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/tree/libxz.a
+	clang -std=c17 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc \
+	    $(shell pkg-config --cflags $(PKGS)) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $@ $< build/fuzz/tree/libxz.a $(LDLIBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run $(SECONDS) $(FUZZ)
+
+fuzz-regress: fuzz-build
+	tests/fuzz/run regress $(FUZZ)
+	FUZZ_SCRATCH=1 tests/fuzz/run 4 $(FUZZ)
 
 bench: xiangzhi
 	scripts/install-deps bench
@@ -164,6 +198,9 @@ help:
 	@echo "make bench-ledger   the county-sized ledger benchmark only"
 	@echo "make proof      the long proof (crash loops, soak, fuzzing): docs/proof.md"
 	@echo "make lint       banned calls and layer violations"
+	@echo "make fuzz [SECONDS=N]   every libFuzzer target for N s (default 60)"
+	@echo "make fuzz-regress   replay crash and corpus files, fuzz 4 s each"
 
 -include $(OBJS:.o=.d) src/main.d
-.PHONY: all run test unit http e2e asan bench bench-ledger proof lint clean help
+.PHONY: all run test unit http e2e asan bench bench-ledger proof lint clean help \
+	fuzz fuzz-build fuzz-lib fuzz-regress

@@ -83,7 +83,7 @@ struct http_app {
 };
 
 struct http_config {
-	const char	*listen;	/* "127.0.0.1:8080" */
+	const char	*listen;	/* "127.0.0.1:8080"; NULL: see below */
 	unsigned	 threads;
 	unsigned	 conn_limit;
 	unsigned	 per_ip_limit;
@@ -94,9 +94,16 @@ struct http_config {
 
 struct http_server;
 
-/* Start listening; NULL on failure (logged). */
+/*
+ * Start listening; NULL on failure (logged).  With "listen" NULL the
+ * server has no socket and no thread: the caller hands it connected
+ * sockets with http_add_socket() and drives it with http_run() (the
+ * request fuzzer does, through a socket pair).
+ */
 struct http_server *http_start(const struct http_config *,
 		    const struct http_app *);
+int		 http_add_socket(struct http_server *, int fd);
+void		 http_run(struct http_server *);
 /* The port actually bound (useful with port 0). */
 unsigned	 http_port(const struct http_server *);
 /* Stop accepting, let requests in flight finish (up to "grace_ms"), stop. */

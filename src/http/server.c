@@ -46,6 +46,18 @@ struct conn {
 	bool			 queued;
 };
 
+/*
+ * One per connection (MHD's socket context).  "pending" is a request
+ * uri_cb() made that access_cb() has not seen yet: libmicrohttpd calls
+ * completed_cb() only for requests it passed to access_cb(), so one it
+ * refuses itself (a malformed header or cookie) is freed here, when the
+ * next request starts or the connection closes.
+ */
+struct sock {
+	struct conn		*pending;
+	struct conntrack_conn	*track;	/* its header deadline (conntrack.h) */
+};
+
 static _Atomic uint64_t	 req_counter;
 static unsigned		 req_prefix;
 
@@ -102,14 +114,66 @@ parse_target(struct req *r, const char *uri)
 		r->error = 400;
 }
 
+static struct sock *
+sock_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+release_conn(struct conn *cn)
+{
+	struct http_server	*srv = cn->srv;
+
+	buf_release(&cn->body);
+	buf_release(&cn->resp.body);
+	arena_release(&cn->req.arena);
+	free(cn);
+	atomic_fetch_sub(&srv->active, 1);
+}
+
+/*
+ * A connection opens and closes: its context, and on a listening server its
+ * deadline for request headers (conntrack.h).  The socketless server of the
+ * request fuzzer has no tracker.
+ */
+static void
+conn_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server		*srv = cls;
+	struct sock			*sk = *socket_context;
+	const union MHD_ConnectionInfo	*ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((sk = calloc(1, sizeof(struct sock))) != NULL &&
+		    srv->track != NULL && (ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL)
+			sk->track = conntrack_open(srv->track, ci->connect_fd);
+		*socket_context = sk;
+		return;
+	}
+	if (sk != NULL) {
+		if (sk->track != NULL)
+			conntrack_close(srv->track, sk->track);
+		if (sk->pending != NULL)
+			release_conn(sk->pending);
+		free(sk);
+		*socket_context = NULL;
+	}
+}
+
 static void *
 uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct http_server	*srv = cls;
 	struct conn		*cn;
+	struct sock		*sk;
 	uint64_t		 n;
 
-	(void)c;
 	if ((cn = calloc(1, sizeof(*cn))) == NULL)
 		return NULL;
 	cn->srv = srv;
@@ -124,6 +188,11 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	    (unsigned long long)n);
 	parse_target(&cn->req, uri);
 	atomic_fetch_add(&srv->active, 1);
+	if ((sk = sock_of(c)) != NULL) {
+		if (sk->pending != NULL)
+			release_conn(sk->pending);
+		sk->pending = cn;
+	}
 	return cn;
 }
 
@@ -290,36 +359,18 @@ respond(struct conn *cn, struct MHD_Connection *c)
 	return ret;
 }
 
-/* A connection's deadline for its headers (conntrack.h). */
-static void
-notify_cb(void *cls, struct MHD_Connection *c, void **socket_context,
-    enum MHD_ConnectionNotificationCode toe)
-{
-	struct http_server		*srv = cls;
-	const union MHD_ConnectionInfo	*ci;
-
-	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-		conntrack_close(srv->track, *socket_context);
-		*socket_context = NULL;
-		return;
-	}
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	*socket_context = ci ? conntrack_open(srv->track, ci->connect_fd) :
-	    NULL;
-}
-
+/* Headers in (busy) or the answer sent (idle): the deadline follows. */
 static void
 track_busy(struct http_server *srv, struct MHD_Connection *c, bool busy)
 {
-	const union MHD_ConnectionInfo	*ci;
+	struct sock	*sk = sock_of(c);
 
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (ci == NULL || ci->socket_context == NULL)
+	if (sk == NULL || sk->track == NULL)
 		return;
 	if (busy)
-		conntrack_busy(srv->track, ci->socket_context);
+		conntrack_busy(srv->track, sk->track);
 	else
-		conntrack_idle(srv->track, ci->socket_context);
+		conntrack_idle(srv->track, sk->track);
 }
 
 static enum MHD_Result
@@ -328,6 +379,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
     void **con_cls)
 {
 	struct conn	*cn = *con_cls;
+	struct sock	*sk;
 
 	(void)cls;
 	(void)url;
@@ -337,6 +389,9 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	if (!cn->started) {
 		cn->started = true;
 		track_busy(cn->srv, c, true);
+		/* From here on MHD will call completed_cb() for it. */
+		if ((sk = sock_of(c)) != NULL && sk->pending == cn)
+			sk->pending = NULL;
 		start_request(cn, c, method);
 		/*
 		 * A request that arrives on a kept-alive connection while the
@@ -388,20 +443,19 @@ static void
 completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct http_server	*srv = cls;
 	struct conn		*cn = *con_cls;
+	struct sock		*sk;
 
+	(void)cls;
 	(void)toe;
 	if (cn == NULL)
 		return;
 	if (cn->started)
-		track_busy(srv, c, false);
-	buf_release(&cn->body);
-	buf_release(&cn->resp.body);
-	arena_release(&cn->req.arena);
-	free(cn);
+		track_busy(cn->srv, c, false);
+	if ((sk = sock_of(c)) != NULL && sk->pending == cn)
+		sk->pending = NULL;
+	release_conn(cn);
 	*con_cls = NULL;
-	atomic_fetch_sub(&srv->active, 1);
 }
 
 /* Leave the path undecoded in MHD: we decode it ourselves, strictly. */
@@ -478,6 +532,60 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return -1;
 }
 
+/*
+ * No socket, no thread: the same callbacks and limits as a listening
+ * server, driven by http_add_socket() and http_run().
+ */
+static struct http_server *
+start_local(const struct http_config *cfg, const struct http_app *app)
+{
+	struct http_server	*srv;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->app = app;
+	/*
+	 * No MHD_USE_ERROR_LOG: on the AF_UNIX pairs this is used with, MHD
+	 * warns of TCP options on every request.
+	 */
+	srv->d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL,
+	    access_cb, srv,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(HTTP_MAX_HEADERS +
+		4 * 1024),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_END);
+	if (srv->d == NULL) {
+		error("cannot start a server without a socket");
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+int
+http_add_socket(struct http_server *srv, int fd)
+{
+	struct sockaddr_in	 sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_add_connection(srv->d, fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == MHD_YES ? 0 : -1;
+}
+
+void
+http_run(struct http_server *srv)
+{
+	MHD_run(srv->d);
+}
+
 struct http_server *
 http_start(const struct http_config *cfg, const struct http_app *app)
 {
@@ -488,6 +596,8 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 	unsigned char		 rnd[4];
 	FILE			*ur;
 
+	if (cfg->listen == NULL)
+		return start_local(cfg, app);
 	if (parse_listen(cfg->listen, &ss, &sslen) != 0) {
 		error("cannot parse listen address '%s'", cfg->listen);
 		return NULL;
@@ -554,7 +664,7 @@ http_start(const struct http_config *cfg, const struct http_app *app)
 		4 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_cb, srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
