@@ -193,8 +193,9 @@ for (const { role, page, form } of plan) {
     // The record the form is about may change: its id in the action, or a key the form
     // carries (the calendar's day and year).
     const own = new Set([editsId, ...form.fields.filter((f) => f.kind === 'hidden' || f.kind === 'text').map((f) => f.value)].filter(Boolean));
-    // A cadre's new registration ends the open one (one community at a time): by design.
-    const ends = { '/community': 'community_reg/' }[form.action];
+    // A cadre's new registration ends the open one (one community at a time), and the
+    // coverage form sets the township's weekly round: both change rows on purpose.
+    const ends = { '/community': 'community_reg/', '/visits/coverage': 'township/' }[form.action];
     const changed = changedRows(before, afterSnap, (k) => own.has(k.slice(k.indexOf('/') + 1)) || (ends && k.startsWith(ends)));
     if (changed.length) problems.push(`rows stored before the batch changed: ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ` (+${changed.length - 10})` : ''}`);
     t.diagnostic(`${fields.length} fields`);
